@@ -1,0 +1,111 @@
+//! The future event list: a binary heap ordered by (time, insertion
+//! counter), so events at the same instant come out first-in first-out,
+//! never by accident of the heap.
+
+use crate::time::SimTime;
+use std::cmp::Ordering;
+use std::collections::BinaryHeap;
+
+struct Entry<E> {
+    time: SimTime,
+    seq: u64,
+    event: E,
+}
+
+impl<E> PartialEq for Entry<E> {
+    fn eq(&self, other: &Self) -> bool {
+        self.time == other.time && self.seq == other.seq
+    }
+}
+impl<E> Eq for Entry<E> {}
+impl<E> PartialOrd for Entry<E> {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl<E> Ord for Entry<E> {
+    /// Reversed, so that `BinaryHeap` (a max-heap) pops the earliest.
+    fn cmp(&self, other: &Self) -> Ordering {
+        (other.time, other.seq).cmp(&(self.time, self.seq))
+    }
+}
+
+/// Pending events. Cancellation is lazy: the model tags events with a
+/// token and ignores those whose token is stale, which is cheaper than
+/// removing them from the heap.
+pub struct EventQueue<E> {
+    heap: BinaryHeap<Entry<E>>,
+    next_seq: u64,
+}
+
+impl<E> Default for EventQueue<E> {
+    fn default() -> Self {
+        EventQueue {
+            heap: BinaryHeap::new(),
+            next_seq: 0,
+        }
+    }
+}
+
+impl<E> EventQueue<E> {
+    pub fn schedule(&mut self, time: SimTime, event: E) {
+        self.heap.push(Entry {
+            time,
+            seq: self.next_seq,
+            event,
+        });
+        self.next_seq += 1;
+    }
+
+    /// The earliest event, if any.
+    pub fn pop(&mut self) -> Option<(SimTime, E)> {
+        self.heap.pop().map(|e| (e.time, e.event))
+    }
+
+    pub fn peek_time(&self) -> Option<SimTime> {
+        self.heap.peek().map(|e| e.time)
+    }
+
+    pub fn len(&self) -> usize {
+        self.heap.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.heap.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pops_in_time_order_and_ties_first_in_first_out() {
+        let mut q = EventQueue::default();
+        q.schedule(SimTime(5), "b1");
+        q.schedule(SimTime(1), "a");
+        q.schedule(SimTime(5), "b2");
+        q.schedule(SimTime(9), "c");
+        q.schedule(SimTime(5), "b3");
+        let order: Vec<&str> = std::iter::from_fn(|| q.pop().map(|(_, e)| e)).collect();
+        assert_eq!(order, ["a", "b1", "b2", "b3", "c"]);
+    }
+
+    #[test]
+    fn many_ties_stay_fifo() {
+        let mut q = EventQueue::default();
+        for i in 0..10_000u32 {
+            q.schedule(SimTime(u64::from(i % 3)), i);
+        }
+        let mut last = (SimTime(0), 0u32);
+        let mut first = true;
+        while let Some((t, i)) = q.pop() {
+            if !first && t == last.0 {
+                assert!(i > last.1, "tie broken out of insertion order");
+            }
+            assert!(first || t >= last.0, "time went back");
+            first = false;
+            last = (t, i);
+        }
+    }
+}

@@ -1,0 +1,43 @@
+//! # entraide
+//!
+//! A discrete-event simulator of a brand's help community: customers post
+//! questions, volunteer expert members answer most of them, and staff step
+//! in after an intervention delay, confirm experts' answers and escalate
+//! account questions to the back office. It measures what a community
+//! manager needs to decide staffing and policy: backlog, response times,
+//! expert retention, customer exit and complaints, staff overload.
+//!
+//! ## Data flow
+//!
+//! ```text
+//!  scenario.toml ──parse──▶ TOML tree ──--set──▶ scenario::Section reader
+//!                                                   │ (every problem, with its path)
+//!                                                   ▼
+//!                                         scenario::Scenario (validated)
+//!                                                   │ + seed
+//!                                                   ▼
+//!   engine::run_until ◀──── model::World ──── rng streams (one per purpose)
+//!   (pop earliest event,      │  handles Event, schedules follow-ups,
+//!    advance the clock)       │  updates metrics (streaming)
+//!                             ▼
+//!              metrics::summary::Summary + HourRow / QuestionRow stream
+//!                             │
+//!                             ▼
+//!                 output (table, summary.json, timeseries.csv, questions.csv)
+//! ```
+//!
+//! Only `app` (behind the binary) touches files and terminals; everything
+//! from `scenario` to `metrics` is pure: a run is a function of
+//! (scenario, seed).
+
+pub mod app;
+pub mod cli;
+pub mod dist;
+pub mod engine;
+pub mod metrics;
+pub mod model;
+pub mod output;
+pub mod queueing;
+pub mod rng;
+pub mod scenario;
+pub mod time;

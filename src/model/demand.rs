@@ -1,0 +1,155 @@
+//! Demand: questions arrive as a non-homogeneous Poisson process (a base
+//! rate times the hour-of-week profile), thinned by deflection: each topic's
+//! knowledge base (public answers, decaying with a half-life) keeps a share
+//! of would-be askers from posting, up to a ceiling.
+
+use super::question::{Question, Status};
+use super::{Event, Observer, Stop, World};
+use crate::engine::EventQueue;
+use crate::rng::entity_rng;
+use crate::time::SimTime;
+use rand::RngExt;
+use rand_distr::{Distribution, Exp1};
+
+/// A topic's knowledge base: a stock of public answers that decays
+/// exponentially. Stored as (value, when) and decayed on read.
+#[derive(Debug, Clone, Copy)]
+pub struct Knowledge {
+    value: f64,
+    at: SimTime,
+}
+
+impl Knowledge {
+    pub fn new(initial: f64) -> Knowledge {
+        Knowledge {
+            value: initial,
+            at: SimTime::ZERO,
+        }
+    }
+
+    fn value_at(&self, now: SimTime, half_life_ms: f64) -> f64 {
+        let elapsed = now.since(self.at).as_millis() as f64;
+        self.value * (-std::f64::consts::LN_2 * elapsed / half_life_ms).exp()
+    }
+
+    fn add(&mut self, now: SimTime, half_life_ms: f64, amount: f64) {
+        self.value = self.value_at(now, half_life_ms) + amount;
+        self.at = now;
+    }
+}
+
+impl<O: Observer> World<'_, O> {
+    /// Share of a topic's would-be questions deflected right now.
+    fn deflected_share(&self, topic: usize) -> f64 {
+        let d = &self.sc.deflection;
+        if d.max_share == 0.0 {
+            return 0.0;
+        }
+        let k = self.knowledge[topic].value_at(self.now, d.half_life.as_millis() as f64);
+        d.max_share * k / (k + d.half_saturation)
+    }
+
+    /// A public answer feeds the topic's knowledge base.
+    pub(super) fn add_knowledge(&mut self, topic: usize) {
+        if self.sc.deflection.max_share > 0.0 {
+            let half_life = self.sc.deflection.half_life.as_millis() as f64;
+            self.knowledge[topic].add(self.now, half_life, 1.0);
+        }
+    }
+
+    pub(super) fn schedule_next_arrival(&mut self, queue: &mut EventQueue<Event>) {
+        let budget: f64 = Exp1.sample(&mut self.arrivals_rng);
+        if let Some(t) = self
+            .demand_profile
+            .next_time(self.now, self.demand_per_ms, budget)
+            && t <= self.horizon
+        {
+            queue.schedule(t, Event::QuestionArrived);
+        }
+    }
+
+    pub(super) fn on_question_arrived(
+        &mut self,
+        queue: &mut EventQueue<Event>,
+    ) -> Result<(), Stop> {
+        // One uniform both thins (deflection) and picks the topic: topic k
+        // takes the slice share_k × (1 − deflected_k) of [0, 1); the rest of
+        // [0, 1) is the deflected mass. Exact thinning: the undeflected
+        // rate never exceeds the proposal rate.
+        let u: f64 = self.arrivals_rng.random();
+        let mut cumulative = 0.0;
+        let mut chosen = None;
+        for (k, topic) in self.sc.demand.topics.iter().enumerate() {
+            cumulative += topic.share * (1.0 - self.deflected_share(k));
+            if u < cumulative {
+                chosen = Some(k);
+                break;
+            }
+        }
+        let account_draw: f64 = self.arrivals_rng.random();
+        self.schedule_next_arrival(queue);
+        if let Some(topic) = chosen {
+            let needs_account = account_draw < self.sc.demand.topics[topic].account_probability;
+            self.post_question(queue, topic, needs_account)?;
+        }
+        Ok(())
+    }
+
+    fn post_question(
+        &mut self,
+        queue: &mut EventQueue<Event>,
+        topic: usize,
+        needs_account: bool,
+    ) -> Result<(), Stop> {
+        let now = self.now;
+        let id = self.next_question_id;
+        self.next_question_id += 1;
+        let counted = self.m.after_warmup(now);
+        let r = self.questions.insert(Question {
+            generation: 0,
+            id,
+            posted: now,
+            topic,
+            needs_account,
+            counted,
+            status: Status::Waiting,
+            chases: 0,
+            patience_token: 0,
+            staff_eligible: false,
+            staff_class: 0,
+            picked_up: None,
+            first_response: None,
+            rng: entity_rng(self.customer_seed, id),
+        });
+        if counted {
+            self.m.posted += 1;
+        }
+        self.m.hour.posted += 1;
+        self.m.backlog.add(now, 1);
+        if self.questions.live() as u64 > self.sc.simulation.max_open_questions {
+            return Err(Stop::BacklogCap {
+                open: self.questions.live(),
+                at: now,
+            });
+        }
+        self.start_patience(queue, r);
+        let policy = &self.sc.policy;
+        let delay = if needs_account {
+            policy.account_delay
+        } else {
+            policy.intervention_delay
+        };
+        if !needs_account {
+            self.expert_pool[topic].insert((now, r.slot));
+        }
+        if delay.as_millis() == 0 {
+            self.make_staff_eligible(queue, r);
+        } else {
+            queue.schedule(now + delay, Event::InterventionDelayElapsed(r));
+        }
+        if !needs_account {
+            self.offer_to_experts(queue, r, None);
+        }
+        Ok(())
+    }
+}

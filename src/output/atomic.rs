@@ -1,0 +1,80 @@
+//! Files that appear whole or not at all: write to a temporary file in the
+//! same directory, flush it to disk, then rename over the target (rename
+//! is atomic within a file system). An interrupted run leaves at most a
+//! stray `.tmp` file, never a truncated result.
+
+use std::fs::{self, File};
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+/// A file being written; `commit` makes it appear under its final name.
+pub struct AtomicFile {
+    target: PathBuf,
+    temp: PathBuf,
+    writer: BufWriter<File>,
+}
+
+impl AtomicFile {
+    pub fn create(target: &Path) -> io::Result<AtomicFile> {
+        let name = target
+            .file_name()
+            .ok_or_else(|| io::Error::other(format!("{} is not a file path", target.display())))?
+            .to_string_lossy();
+        let temp = target.with_file_name(format!(".{name}.tmp"));
+        let file = File::create(&temp)?;
+        Ok(AtomicFile {
+            target: target.to_path_buf(),
+            temp,
+            writer: BufWriter::new(file),
+        })
+    }
+
+    pub fn writer(&mut self) -> &mut BufWriter<File> {
+        &mut self.writer
+    }
+
+    pub fn commit(self) -> io::Result<()> {
+        let file = self.writer.into_inner().map_err(|e| e.into_error())?;
+        file.sync_all()?;
+        drop(file);
+        fs::rename(&self.temp, &self.target)
+    }
+}
+
+impl Write for AtomicFile {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.writer.write(buf)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.writer.flush()
+    }
+}
+
+/// Writes a whole file atomically.
+pub fn write(target: &Path, bytes: &[u8]) -> io::Result<()> {
+    let mut file = AtomicFile::create(target)?;
+    file.write_all(bytes)?;
+    file.commit()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn appears_only_on_commit() {
+        let dir = std::env::temp_dir().join(format!("entraide-atomic-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        let target = dir.join("out.txt");
+        let _ = fs::remove_file(&target);
+        let mut f = AtomicFile::create(&target).unwrap();
+        f.write_all(b"hello").unwrap();
+        assert!(
+            !target.exists(),
+            "nothing under the final name before commit"
+        );
+        f.commit().unwrap();
+        assert_eq!(fs::read_to_string(&target).unwrap(), "hello");
+        fs::remove_dir_all(&dir).unwrap();
+    }
+}

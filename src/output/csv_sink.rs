@@ -1,0 +1,84 @@
+//! Streams `timeseries.csv` (one row per simulated hour) and, with
+//! `--trace`, `questions.csv` (one row per question) while the run goes,
+//! so memory does not grow with the horizon. Both are committed atomically
+//! at the end. The first I/O error is kept and reported after the run (the
+//! simulation core has no I/O error path by design).
+
+use super::atomic::AtomicFile;
+use crate::metrics::summary::{HourRow, QuestionRow};
+use crate::model::Observer;
+use std::io;
+use std::path::Path;
+
+pub struct CsvSink {
+    hours: Option<csv::Writer<AtomicFile>>,
+    questions: Option<csv::Writer<AtomicFile>>,
+    error: Option<io::Error>,
+    /// Called with the simulated hour after each hour row (progress).
+    on_hour: Box<dyn FnMut(u64)>,
+}
+
+impl CsvSink {
+    pub fn create(
+        dir: Option<&Path>,
+        trace: bool,
+        on_hour: Box<dyn FnMut(u64)>,
+    ) -> io::Result<CsvSink> {
+        let open = |name: &str| -> io::Result<csv::Writer<AtomicFile>> {
+            let dir = dir.ok_or_else(|| io::Error::other("no output directory"))?;
+            Ok(csv::Writer::from_writer(AtomicFile::create(
+                &dir.join(name),
+            )?))
+        };
+        Ok(CsvSink {
+            hours: dir.map(|_| open("timeseries.csv")).transpose()?,
+            questions: if trace {
+                Some(open("questions.csv")?)
+            } else {
+                None
+            },
+            error: None,
+            on_hour,
+        })
+    }
+
+    fn keep_error(&mut self, result: Result<(), csv::Error>) {
+        if let Err(e) = result
+            && self.error.is_none()
+        {
+            self.error = Some(io::Error::other(e));
+        }
+    }
+
+    /// Flushes and commits the files, or returns the first error met.
+    pub fn finish(self) -> io::Result<()> {
+        if let Some(e) = self.error {
+            return Err(e);
+        }
+        for writer in [self.hours, self.questions].into_iter().flatten() {
+            writer.into_inner().map_err(|e| e.into_error())?.commit()?;
+        }
+        Ok(())
+    }
+}
+
+impl Observer for CsvSink {
+    fn hour(&mut self, row: &HourRow) {
+        if let Some(w) = self.hours.as_mut() {
+            let result = w.serialize(row);
+            self.keep_error(result);
+        }
+        (self.on_hour)(row.hour + 1);
+    }
+
+    fn question(&mut self, row: &QuestionRow) {
+        if let Some(w) = self.questions.as_mut() {
+            let result = w.serialize(row);
+            self.keep_error(result);
+        }
+    }
+
+    fn wants_questions(&self) -> bool {
+        self.questions.is_some()
+    }
+}

@@ -1,0 +1,183 @@
+//! The summary as a readable table for the terminal.
+
+use crate::metrics::summary::{Summary, Times};
+use std::fmt::Write;
+
+fn int(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn pct(x: Option<f64>) -> String {
+    x.map_or("-".into(), |x| format!("{:.1} %", 100.0 * x))
+}
+
+fn hours(x: Option<f64>) -> String {
+    match x {
+        None => "-".into(),
+        Some(h) if h < 1.0 => format!("{:.0} min", h * 60.0),
+        Some(h) if h < 48.0 => format!("{h:.1} h"),
+        Some(h) => format!("{:.1} d", h / 24.0),
+    }
+}
+
+fn share(part: u64, whole: u64) -> String {
+    if whole == 0 {
+        String::new()
+    } else {
+        format!("  ({:.1} %)", 100.0 * part as f64 / whole as f64)
+    }
+}
+
+struct Table {
+    out: String,
+}
+
+impl Table {
+    fn section(&mut self, title: &str) {
+        let _ = writeln!(self.out, "\n{title}");
+    }
+    fn row(&mut self, label: &str, value: impl AsRef<str>) {
+        let _ = writeln!(self.out, "  {label:<32} {}", value.as_ref());
+    }
+    fn times(&mut self, t: &Times) {
+        self.row("median", hours(t.median_hours));
+        self.row("mean", hours(t.mean_hours));
+        self.row("p90", hours(t.p90_hours));
+        self.row("p99", hours(t.p99_hours));
+        for (target, share) in &t.within {
+            self.row(&format!("within {target}"), pct(Some(*share)));
+        }
+    }
+}
+
+/// Renders the summary; `sparkline` is an optional one-line backlog chart.
+pub fn render(s: &Summary) -> String {
+    let mut t = Table { out: String::new() };
+    let _ = writeln!(
+        t.out,
+        "entraide: {} (seed {}), {:.0} days simulated, statistics over the last {:.0}",
+        s.scenario.name, s.scenario.seed, s.scenario.horizon_days, s.scenario.measured_days
+    );
+    let q = &s.questions;
+    t.section("Questions");
+    t.row(
+        "posted",
+        format!("{}  ({:.0} a day)", int(q.posted), q.per_day),
+    );
+    t.row(
+        "resolved by experts",
+        format!(
+            "{}{}",
+            int(q.resolved_by_experts),
+            share(q.resolved_by_experts, q.posted)
+        ),
+    );
+    t.row(
+        "resolved by staff",
+        format!(
+            "{}{}",
+            int(q.resolved_by_staff),
+            share(q.resolved_by_staff, q.posted)
+        ),
+    );
+    t.row(
+        "escalated to the back office",
+        format!("{}{}", int(q.escalated), share(q.escalated, q.posted)),
+    );
+    t.row(
+        "customer left silently (exit)",
+        format!("{}{}", int(q.exited), share(q.exited, q.posted)),
+    );
+    t.row(
+        "customer complained (voice)",
+        format!("{}{}", int(q.complained), share(q.complained, q.posted)),
+    );
+    t.row("still open at the end", int(q.open));
+    let a = &s.answers;
+    t.section("Who answers first");
+    t.row(
+        "experts",
+        format!("{}  ({})", int(a.first_by_experts), pct(a.expert_share)),
+    );
+    t.row("staff answer", int(a.first_by_staff));
+    t.row("staff escalation", int(a.first_by_escalation));
+    t.section("Time to first response");
+    t.times(&s.first_response);
+    t.section("Time to resolution");
+    t.times(&s.resolution);
+    t.section("Backlog (unanswered questions)");
+    t.row("mean", format!("{:.1}", s.backlog.mean));
+    t.row("peak", int(s.backlog.peak.max(0) as u64));
+    t.row("at the end", int(s.backlog.end.max(0) as u64));
+    let e = &s.experts;
+    t.section("Expert members");
+    t.row(
+        "at start / at end",
+        format!("{} / {}", int(e.initial), int(e.end)),
+    );
+    t.row(
+        "joined / left",
+        format!("{} / {}", int(e.joined), int(e.departed)),
+    );
+    t.row("online on average", format!("{:.1}", e.mean_online));
+    for (label, r) in [
+        ("initial cohort kept, 30 d", e.retention_30d),
+        ("at 90 d", e.retention_90d),
+        ("at 180 d", e.retention_180d),
+        ("at 365 d", e.retention_365d),
+    ] {
+        t.row(label, pct(r));
+    }
+    t.row(
+        "answers by the top 1 % / 10 %",
+        format!("{} / {}", pct(e.top_1pct_share), pct(e.top_10pct_share)),
+    );
+    t.row(
+        "top expert, answers a month",
+        e.top_answers_per_month
+            .map_or("-".into(), |x| format!("{x:.0}")),
+    );
+    let c = &s.customers;
+    t.section("Customers");
+    t.row("chased at least once", int(c.chased));
+    t.section("Staff");
+    t.row(
+        "answers / confirmations / escalations",
+        format!(
+            "{} / {} / {}",
+            int(s.staff.answers),
+            int(s.staff.confirmations),
+            int(s.staff.escalations)
+        ),
+    );
+    t.row("hours on shift", format!("{:.0}", s.staff.hours_on_shift));
+    t.row("utilisation on shift", pct(s.staff.utilisation));
+    t.row("overtime hours", format!("{:.1}", s.staff.overtime_hours));
+    for (name, team) in &s.staff.teams {
+        t.row(
+            &format!("team {name} ({})", team.count),
+            format!(
+                "{} answers, {} confirmations, {} escalations, {} busy, {:.1} h overtime",
+                int(team.answers),
+                int(team.confirmations),
+                int(team.escalations),
+                pct(team.utilisation),
+                team.overtime_hours
+            ),
+        );
+    }
+    t.section("Engine");
+    t.row("events", int(s.engine.events));
+    if let Some(why) = &s.engine.stopped_early {
+        t.row("STOPPED EARLY", why);
+    }
+    t.out
+}

@@ -1,0 +1,250 @@
+//! Simulated time: an integer clock in milliseconds since Monday 00:00 of
+//! week one, and the duration strings scenarios are written in ("90s",
+//! "7.5m", "3h", "2d", "1w").
+//!
+//! Integer time makes event order exact: two events at the same instant are
+//! ordered by insertion (see `engine::queue`), never by float rounding.
+
+use serde::Serialize;
+use std::fmt;
+use std::ops::{Add, AddAssign, Sub};
+
+/// Milliseconds in one second, minute, hour, day and week.
+pub const MS_PER_SECOND: u64 = 1_000;
+pub const MS_PER_MINUTE: u64 = 60 * MS_PER_SECOND;
+pub const MS_PER_HOUR: u64 = 60 * MS_PER_MINUTE;
+pub const MS_PER_DAY: u64 = 24 * MS_PER_HOUR;
+pub const MS_PER_WEEK: u64 = 7 * MS_PER_DAY;
+
+/// An instant on the simulated clock. Time zero is a Monday 00:00.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct SimTime(pub u64);
+
+/// A non-negative span of simulated time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct SimDuration(pub u64);
+
+impl SimTime {
+    pub const ZERO: SimTime = SimTime(0);
+
+    pub fn as_millis(self) -> u64 {
+        self.0
+    }
+
+    pub fn as_hours(self) -> f64 {
+        self.0 as f64 / MS_PER_HOUR as f64
+    }
+
+    pub fn as_days(self) -> f64 {
+        self.0 as f64 / MS_PER_DAY as f64
+    }
+
+    /// Time elapsed since `earlier`, or zero if `earlier` is later.
+    pub fn since(self, earlier: SimTime) -> SimDuration {
+        SimDuration(self.0.saturating_sub(earlier.0))
+    }
+
+    /// Hour of the week, 0 = Monday 00:00-01:00, 167 = Sunday 23:00-24:00.
+    pub fn hour_of_week(self) -> usize {
+        ((self.0 % MS_PER_WEEK) / MS_PER_HOUR) as usize
+    }
+
+    /// The next whole hour strictly after this instant.
+    pub fn next_hour(self) -> SimTime {
+        SimTime((self.0 / MS_PER_HOUR + 1) * MS_PER_HOUR)
+    }
+}
+
+impl SimDuration {
+    pub const ZERO: SimDuration = SimDuration(0);
+
+    pub fn from_hours(hours: f64) -> SimDuration {
+        SimDuration::from_millis_f64(hours * MS_PER_HOUR as f64)
+    }
+
+    pub fn from_days(days: u64) -> SimDuration {
+        SimDuration(days * MS_PER_DAY)
+    }
+
+    /// Rounds to the nearest millisecond; negative and NaN become zero and
+    /// values beyond the clock's range saturate, so a sampled duration can
+    /// never panic the engine.
+    pub fn from_millis_f64(ms: f64) -> SimDuration {
+        if ms.is_nan() || ms <= 0.0 {
+            SimDuration(0)
+        } else if ms >= u64::MAX as f64 {
+            SimDuration(u64::MAX)
+        } else {
+            SimDuration(ms.round() as u64)
+        }
+    }
+
+    pub fn as_millis(self) -> u64 {
+        self.0
+    }
+
+    pub fn as_hours(self) -> f64 {
+        self.0 as f64 / MS_PER_HOUR as f64
+    }
+
+    pub fn as_days(self) -> f64 {
+        self.0 as f64 / MS_PER_DAY as f64
+    }
+}
+
+impl Add<SimDuration> for SimTime {
+    type Output = SimTime;
+    fn add(self, d: SimDuration) -> SimTime {
+        SimTime(self.0.saturating_add(d.0))
+    }
+}
+
+impl AddAssign<SimDuration> for SimTime {
+    fn add_assign(&mut self, d: SimDuration) {
+        *self = *self + d;
+    }
+}
+
+impl Sub<SimTime> for SimTime {
+    type Output = SimDuration;
+    fn sub(self, earlier: SimTime) -> SimDuration {
+        self.since(earlier)
+    }
+}
+
+impl Add for SimDuration {
+    type Output = SimDuration;
+    fn add(self, other: SimDuration) -> SimDuration {
+        SimDuration(self.0.saturating_add(other.0))
+    }
+}
+
+impl fmt::Display for SimDuration {
+    /// The shortest exact unit form: "3h", "90s", "1500ms".
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let ms = self.0;
+        for (unit, size) in [
+            ("w", MS_PER_WEEK),
+            ("d", MS_PER_DAY),
+            ("h", MS_PER_HOUR),
+            ("m", MS_PER_MINUTE),
+            ("s", MS_PER_SECOND),
+        ] {
+            if ms != 0 && ms % size == 0 {
+                return write!(f, "{}{}", ms / size, unit);
+            }
+        }
+        if ms == 0 {
+            write!(f, "0s")
+        } else {
+            write!(f, "{ms}ms")
+        }
+    }
+}
+
+impl Serialize for SimDuration {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// Why a duration string was rejected; the message says what to write.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DurationError {
+    #[error("expected a duration like \"90s\", \"7.5m\", \"3h\", \"2d\" or \"1w\", found {0:?}")]
+    Malformed(String),
+    #[error("unknown unit {unit:?} in {text:?}: use ms, s, m, h, d or w")]
+    UnknownUnit { text: String, unit: String },
+    #[error("duration {0:?} is too long")]
+    TooLong(String),
+}
+
+/// Parses "90s", "6m", "7.5m", "0.25h", "2d", "1w", "250ms" (also "0").
+/// Negative values, NaN and missing units are errors.
+pub fn parse_duration(text: &str) -> Result<SimDuration, DurationError> {
+    let trimmed = text.trim();
+    if trimmed == "0" {
+        return Ok(SimDuration::ZERO);
+    }
+    let split = trimmed
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .ok_or_else(|| DurationError::Malformed(text.to_string()))?;
+    let (number, unit) = trimmed.split_at(split);
+    let unit = unit.trim();
+    if number.is_empty() || number.starts_with('.') && number.len() == 1 {
+        return Err(DurationError::Malformed(text.to_string()));
+    }
+    let value: f64 = number
+        .parse()
+        .map_err(|_| DurationError::Malformed(text.to_string()))?;
+    let scale = match unit {
+        "ms" => 1,
+        "s" => MS_PER_SECOND,
+        "m" | "min" => MS_PER_MINUTE,
+        "h" => MS_PER_HOUR,
+        "d" => MS_PER_DAY,
+        "w" => MS_PER_WEEK,
+        _ => {
+            return Err(DurationError::UnknownUnit {
+                text: text.to_string(),
+                unit: unit.to_string(),
+            });
+        }
+    };
+    let ms = value * scale as f64;
+    // A thousand years is far beyond any horizon and far inside u64 ms.
+    if !ms.is_finite() || ms > 1000.0 * 365.0 * MS_PER_DAY as f64 {
+        return Err(DurationError::TooLong(text.to_string()));
+    }
+    Ok(SimDuration(ms.round() as u64))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_every_unit_and_decimals() {
+        assert_eq!(parse_duration("90s"), Ok(SimDuration(90_000)));
+        assert_eq!(parse_duration("6m"), Ok(SimDuration(360_000)));
+        assert_eq!(parse_duration("7.5m"), Ok(SimDuration(450_000)));
+        assert_eq!(parse_duration("0.25h"), Ok(SimDuration(900_000)));
+        assert_eq!(parse_duration("3h"), Ok(SimDuration(3 * MS_PER_HOUR)));
+        assert_eq!(parse_duration("2d"), Ok(SimDuration(2 * MS_PER_DAY)));
+        assert_eq!(parse_duration("1w"), Ok(SimDuration(MS_PER_WEEK)));
+        assert_eq!(parse_duration("250ms"), Ok(SimDuration(250)));
+        assert_eq!(parse_duration("0"), Ok(SimDuration(0)));
+        assert_eq!(parse_duration(" 4 h "), Ok(SimDuration(4 * MS_PER_HOUR)));
+    }
+
+    #[test]
+    fn rejects_malformed_durations() {
+        for bad in [
+            "3x", "h", "", "-3h", "3", "1.2.3h", "NaNh", ".h", "1e400h", "3 hours",
+        ] {
+            assert!(parse_duration(bad).is_err(), "{bad:?} should be rejected");
+        }
+    }
+
+    #[test]
+    fn displays_in_the_largest_exact_unit() {
+        assert_eq!(SimDuration(3 * MS_PER_HOUR).to_string(), "3h");
+        assert_eq!(SimDuration(90_000).to_string(), "90s");
+        assert_eq!(SimDuration(450_000).to_string(), "450s");
+        assert_eq!(SimDuration(1).to_string(), "1ms");
+        assert_eq!(SimDuration(0).to_string(), "0s");
+        for d in ["3h", "90s", "2d", "1w", "250ms"] {
+            let parsed = parse_duration(d).unwrap();
+            assert_eq!(parse_duration(&parsed.to_string()), Ok(parsed));
+        }
+    }
+
+    #[test]
+    fn calendar_starts_on_monday() {
+        assert_eq!(SimTime(0).hour_of_week(), 0);
+        assert_eq!(SimTime(MS_PER_WEEK - 1).hour_of_week(), 167);
+        assert_eq!(SimTime(MS_PER_WEEK).hour_of_week(), 0);
+        assert_eq!(SimTime(5).next_hour(), SimTime(MS_PER_HOUR));
+        assert_eq!(SimTime(MS_PER_HOUR).next_hour(), SimTime(2 * MS_PER_HOUR));
+    }
+}
