@@ -11,7 +11,6 @@ pub mod summary;
 use crate::time::{SimDuration, SimTime};
 use histogram::Histogram;
 use level::Level;
-use std::collections::BTreeMap;
 
 /// Who gave a question its first response.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -241,12 +240,13 @@ impl Metrics {
             median_hours: h.quantile(0.5).map(to_hours),
             p90_hours: h.quantile(0.9).map(to_hours),
             p99_hours: h.quantile(0.99).map(to_hours),
-            within: self
-                .targets
-                .iter()
-                .zip(within)
-                .map(|(t, n)| (Self::label(*t), *n as f64 / posted))
-                .collect(),
+            within: summary::Shares(
+                self.targets
+                    .iter()
+                    .zip(within)
+                    .map(|(t, n)| (Self::label(*t), *n as f64 / posted))
+                    .collect(),
+            ),
         }
     }
 
@@ -269,15 +269,15 @@ impl Metrics {
             p_abandon: ratio(w.abandoned as f64, n),
             mean_hours: ratio(hours(w.sum_all_ms), n),
             mean_served_hours: ratio(hours(w.sum_served_ms), w.served as f64),
-            within: if w.settled > 0 {
+            within: summary::Shares(if w.settled > 0 {
                 self.targets
                     .iter()
                     .zip(&w.within)
                     .map(|(t, k)| (Self::label(*t), *k as f64 / n))
                     .collect()
             } else {
-                BTreeMap::new()
-            },
+                Vec::new()
+            }),
         }
     }
 }

@@ -71,6 +71,28 @@ pub struct Answers {
     pub accepted: u64,
 }
 
+/// Shares keyed by target duration ("1h", "4h"), kept in the order of the
+/// targets (shortest first) and serialised as a JSON object in that order.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Shares(pub Vec<(String, f64)>);
+
+impl Serialize for Shares {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
+    }
+}
+
+impl Shares {
+    pub fn get(&self, key: &str) -> Option<f64> {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| *v)
+    }
+}
+
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Times {
     /// Questions that got there (responded / resolved).
@@ -80,7 +102,7 @@ pub struct Times {
     pub p90_hours: Option<f64>,
     pub p99_hours: Option<f64>,
     /// Share of all posted questions that got there within each target.
-    pub within: BTreeMap<String, f64>,
+    pub within: Shares,
 }
 
 /// Time until a question is first picked up by someone (an expert starts
@@ -93,7 +115,7 @@ pub struct Waiting {
     pub p_abandon: Option<f64>,
     pub mean_hours: Option<f64>,
     pub mean_served_hours: Option<f64>,
-    pub within: BTreeMap<String, f64>,
+    pub within: Shares,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]

@@ -52,7 +52,7 @@ impl Table {
         self.row("mean", hours(t.mean_hours));
         self.row("p90", hours(t.p90_hours));
         self.row("p99", hours(t.p99_hours));
-        for (target, share) in &t.within {
+        for (target, share) in &t.within.0 {
             self.row(&format!("within {target}"), pct(Some(*share)));
         }
     }
