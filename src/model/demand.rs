@@ -117,6 +117,7 @@ impl<O: Observer> World<'_, O> {
             patience_token: 0,
             staff_eligible: false,
             staff_class: 0,
+            escalated: false,
             picked_up: None,
             first_response: None,
             rng: entity_rng(self.customer_seed, id),

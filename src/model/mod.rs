@@ -361,7 +361,9 @@ impl<'a, O: Observer> World<'a, O> {
         let wants = self.observer.wants_questions();
         let mut rows = Vec::new();
         for q in self.questions.iter() {
-            let outcome = if q.status == Status::BackOffice {
+            // An escalation under way counts as with the back office: it
+            // was counted as escalated when staff started it.
+            let outcome = if q.escalated {
                 Outcome::InBackOffice
             } else {
                 Outcome::Open

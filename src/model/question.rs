@@ -44,6 +44,8 @@ pub struct Question {
     pub staff_eligible: bool,
     /// The staff-pool key class it was inserted with.
     pub staff_class: u8,
+    /// Staff started escalating it (it counts as escalated from then on).
+    pub escalated: bool,
     pub picked_up: Option<SimTime>,
     pub first_response: Option<(SimTime, Responder)>,
     /// The customer's own generator (patience, acceptance, voice/exit).
@@ -154,6 +156,7 @@ mod tests {
             patience_token: 0,
             staff_eligible: false,
             staff_class: 0,
+            escalated: false,
             picked_up: None,
             first_response: None,
             rng: stream_rng(1, Stream::Customers),

@@ -322,7 +322,9 @@ impl<O: Observer> World<'_, O> {
                 self.claim(r);
                 // The public acknowledgement is the customer's first response.
                 self.first_response(r, Responder::Escalation);
-                if self.questions.get(r).is_some_and(|q| q.counted) {
+                let q = self.question_mut(r);
+                q.escalated = true;
+                if q.counted {
                     self.m.escalated += 1;
                 }
                 duration(&team.escalation_time, &mut self.staff_rng)

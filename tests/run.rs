@@ -1,0 +1,336 @@
+//! `entraide run` end to end, driving the real binary: golden summaries of
+//! every shipped scenario, conservation of questions, the field claims the
+//! default scenarios are calibrated to, determinism, and the output files.
+//!
+//! Golden files live in tests/golden/. After an intended change of the
+//! model, regenerate them with `ENTRAIDE_BLESS=1 cargo test --test run` and
+//! review the diff like any other change.
+
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+const SCENARIOS: [&str; 5] = [
+    "mercure",
+    "mercure-no-experts",
+    "mercure-immediate",
+    "airline-24-7",
+    "erlang-a",
+];
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("entraide-run-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+/// Runs the binary; panics with its stderr if it fails.
+fn entraide(args: &[&str]) -> std::process::Output {
+    let out = Command::new(env!("CARGO_BIN_EXE_entraide"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("the binary runs");
+    assert!(
+        out.status.success(),
+        "entraide {args:?} failed ({:?}):\n{}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+struct Run {
+    summary_text: String,
+    summary: Value,
+    dir: PathBuf,
+}
+
+fn run_scenario(name: &str, extra: &[&str]) -> Run {
+    let dir = temp_dir(&format!(
+        "{name}-{}",
+        extra.join("_").replace(['/', '='], "-")
+    ));
+    let scenario = format!("scenarios/{name}.toml");
+    let mut args = vec!["run", scenario.as_str(), "--quiet", "--trace", "--out"];
+    let dir_text = dir.to_string_lossy().to_string();
+    args.push(&dir_text);
+    args.extend_from_slice(extra);
+    let out = entraide(&args);
+    assert!(out.stdout.is_empty(), "--quiet prints nothing on stdout");
+    let summary_text = std::fs::read_to_string(dir.join("summary.json")).unwrap();
+    let summary = serde_json::from_str(&summary_text).unwrap();
+    Run {
+        summary_text,
+        summary,
+        dir,
+    }
+}
+
+/// Every shipped scenario, run once at its own seed, shared by the tests.
+fn shipped() -> &'static BTreeMap<&'static str, Run> {
+    static RUNS: OnceLock<BTreeMap<&'static str, Run>> = OnceLock::new();
+    RUNS.get_or_init(|| {
+        std::thread::scope(|s| {
+            let handles: Vec<_> = SCENARIOS
+                .iter()
+                .map(|&name| (name, s.spawn(move || run_scenario(name, &[]))))
+                .collect();
+            handles
+                .into_iter()
+                .map(|(name, h)| (name, h.join().unwrap()))
+                .collect()
+        })
+    })
+}
+
+fn num(v: &Value, path: &str) -> f64 {
+    let mut node = v;
+    for key in path.split('.') {
+        node = &node[key];
+    }
+    node.as_f64()
+        .unwrap_or_else(|| panic!("{path} is not a number: {node}"))
+}
+
+#[test]
+fn golden_summaries_of_shipped_scenarios() {
+    let bless = std::env::var_os("ENTRAIDE_BLESS").is_some();
+    let mut mismatches = Vec::new();
+    for (name, run) in shipped() {
+        let golden = root().join("tests/golden").join(format!("{name}.json"));
+        if bless {
+            std::fs::write(&golden, &run.summary_text).unwrap();
+            continue;
+        }
+        let expected = std::fs::read_to_string(&golden).unwrap_or_else(|_| {
+            panic!(
+                "no golden file {}: run ENTRAIDE_BLESS=1 cargo test --test run",
+                golden.display()
+            )
+        });
+        if expected != run.summary_text {
+            let first_difference = expected
+                .lines()
+                .zip(run.summary_text.lines())
+                .enumerate()
+                .find(|(_, (a, b))| a != b)
+                .map(|(i, (a, b))| format!("line {}: expected {a:?}, got {b:?}", i + 1))
+                .unwrap_or_else(|| "lengths differ".into());
+            mismatches.push(format!("{name}: {first_difference}"));
+        }
+    }
+    assert!(
+        mismatches.is_empty(),
+        "summaries differ from tests/golden (if the model changed on purpose, \
+         re-bless with ENTRAIDE_BLESS=1 and review the diff):\n{}",
+        mismatches.join("\n")
+    );
+}
+
+#[test]
+fn every_question_is_accounted_for() {
+    for (name, run) in shipped() {
+        let s = &run.summary;
+        let q = |k: &str| num(s, &format!("questions.{k}"));
+        let posted = q("posted");
+        let fates = q("resolved_by_experts")
+            + q("resolved_by_staff")
+            + q("escalated")
+            + q("exited")
+            + q("complained")
+            + q("open");
+        assert_eq!(posted, fates, "{name}: posted != sum of fates");
+        assert_eq!(
+            q("escalated"),
+            q("resolved_by_back_office") + q("in_back_office"),
+            "{name}: escalations"
+        );
+        assert!(posted > 0.0, "{name}: no questions");
+        // The trace has one row per question ever posted, each id once,
+        // and its outcomes after the warm-up agree with the summary.
+        let mut reader = csv::Reader::from_path(run.dir.join("questions.csv")).unwrap();
+        let headers = reader.headers().unwrap().clone();
+        let col = |n: &str| headers.iter().position(|h| h == n).unwrap();
+        let (id_col, outcome_col, warmup_col) = (col("id"), col("outcome"), col("warmup"));
+        let mut ids = Vec::new();
+        let mut outcomes: BTreeMap<String, f64> = BTreeMap::new();
+        for record in reader.records() {
+            let record = record.unwrap();
+            ids.push(record[id_col].parse::<u64>().unwrap());
+            if &record[warmup_col] == "false" {
+                *outcomes.entry(record[outcome_col].to_string()).or_default() += 1.0;
+            }
+        }
+        ids.sort_unstable();
+        let n = ids.len() as u64;
+        assert!(
+            ids.iter().copied().eq(0..n),
+            "{name}: trace ids are not 0..{n}, each once"
+        );
+        let get = |k: &str| outcomes.get(k).copied().unwrap_or(0.0);
+        assert_eq!(
+            get("resolved_by_expert"),
+            q("resolved_by_experts"),
+            "{name}"
+        );
+        assert_eq!(get("resolved_by_staff"), q("resolved_by_staff"), "{name}");
+        assert_eq!(get("exited"), q("exited"), "{name}");
+        assert_eq!(get("complained"), q("complained"), "{name}");
+        assert_eq!(get("open"), q("open"), "{name}");
+        assert_eq!(
+            get("resolved_by_back_office") + get("in_back_office"),
+            q("escalated"),
+            "{name}"
+        );
+        // The hourly series counts every posting, warm-up included.
+        let mut hours = csv::Reader::from_path(run.dir.join("timeseries.csv")).unwrap();
+        let h = hours.headers().unwrap().clone();
+        let posted_col = h.iter().position(|c| c == "posted").unwrap();
+        let posted_all: u64 = hours
+            .records()
+            .map(|r| r.unwrap()[posted_col].parse::<u64>().unwrap())
+            .sum();
+        assert_eq!(posted_all, n, "{name}: time series vs trace");
+    }
+}
+
+#[test]
+fn mercure_experts_give_about_ninety_percent_of_first_answers() {
+    let s = &shipped()["mercure"].summary;
+    let share = num(s, "answers.expert_share");
+    assert!(share >= 0.85, "expert share {share}");
+    assert!(
+        share <= 0.97,
+        "expert share {share}: staff should still matter"
+    );
+    // The top expert answers on the order of 1,400 a month (field figure).
+    let top = num(s, "experts.top_answers_per_month");
+    assert!((700.0..2800.0).contains(&top), "top expert {top} a month");
+}
+
+#[test]
+fn without_experts_staff_answers_at_least_double() {
+    let with = num(&shipped()["mercure"].summary, "staff.answers");
+    let without = num(&shipped()["mercure-no-experts"].summary, "staff.answers");
+    assert!(
+        without >= 2.0 * with,
+        "staff answers: {with} with experts, {without} without"
+    );
+}
+
+#[test]
+fn answering_at_once_costs_expert_retention() {
+    let base = num(&shipped()["mercure"].summary, "experts.retention_365d");
+    let immediate = num(
+        &shipped()["mercure-immediate"].summary,
+        "experts.retention_365d",
+    );
+    assert!(
+        immediate < base,
+        "retention at one year: {base} with the 3 h rule, {immediate} answering at once"
+    );
+    let share = num(
+        &shipped()["mercure-immediate"].summary,
+        "answers.expert_share",
+    );
+    assert!(share < num(&shipped()["mercure"].summary, "answers.expert_share"));
+}
+
+#[test]
+fn same_seed_same_bytes_other_seed_other_results() {
+    let short = [
+        "--set",
+        "simulation.horizon=60d",
+        "--set",
+        "simulation.warmup=7d",
+    ];
+    let mut a_args = short.to_vec();
+    a_args.extend(["--seed", "11"]);
+    let a = run_scenario("mercure", &a_args);
+    let b = run_scenario(
+        "mercure",
+        &[&a_args[..], &["--set", "name=mercure"]].concat(),
+    );
+    let mut c_args = short.to_vec();
+    c_args.extend(["--seed", "12"]);
+    let c = run_scenario("mercure", &c_args);
+    for file in ["summary.json", "timeseries.csv", "questions.csv"] {
+        let read = |r: &Run| std::fs::read(r.dir.join(file)).unwrap();
+        assert_eq!(read(&a), read(&b), "{file} differs between identical runs");
+        assert_ne!(read(&a), read(&c), "{file} identical across seeds");
+    }
+    assert_eq!(num(&a.summary, "scenario.seed"), 11.0);
+}
+
+#[test]
+fn timeseries_has_one_row_per_hour() {
+    let run = &shipped()["mercure"];
+    let mut reader = csv::Reader::from_path(run.dir.join("timeseries.csv")).unwrap();
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+    assert_eq!(rows.len(), 365 * 24);
+    for (i, row) in rows.iter().enumerate() {
+        assert_eq!(row[0].parse::<usize>().unwrap(), i, "hour column");
+    }
+    // Staff are on shift on weekday daytime only (08:00-16:00 and
+    // 12:00-20:00 in mercure): not on Sunday nor at night.
+    let headers = reader.headers().unwrap().clone();
+    let on_shift = headers
+        .iter()
+        .position(|h| h == "staff_on_shift_mean")
+        .unwrap();
+    let at = |day: usize, hour: usize| rows[day * 24 + hour][on_shift].parse::<f64>().unwrap();
+    assert_eq!(at(7, 10), 18.0, "only the early shift at 10:00");
+    assert_eq!(at(13, 10), 0.0, "nobody on Sunday");
+    assert_eq!(at(7, 3), 0.0);
+    assert_eq!(at(7, 13), 36.0, "both shifts overlap at 13:00");
+    assert_eq!(at(7, 17), 18.0, "only the late shift at 17:00");
+    assert_eq!(at(7, 20), 0.0, "nobody after 20:00");
+}
+
+#[test]
+fn table_goes_to_stdout_and_files_only_with_out() {
+    let out = entraide(&[
+        "run",
+        "scenarios/erlang-a.toml",
+        "--set",
+        "simulation.horizon=2d",
+        "--set",
+        "simulation.warmup=1d",
+    ]);
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.contains("Time to first response"));
+    assert!(stdout.contains("erlang-a"));
+    assert!(
+        out.stderr.is_empty(),
+        "nothing on stderr when it is not a terminal"
+    );
+}
+
+#[test]
+fn check_accepts_every_shipped_scenario_and_the_init_template() {
+    for name in SCENARIOS {
+        let out = entraide(&["check", &format!("scenarios/{name}.toml")]);
+        assert!(String::from_utf8_lossy(&out.stdout).contains("ok"));
+    }
+    let dir = temp_dir("init");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("forum.toml");
+    let path_text = path.to_string_lossy().to_string();
+    entraide(&["init", &path_text]);
+    entraide(&["check", &path_text]);
+    entraide(&[
+        "run",
+        &path_text,
+        "--quiet",
+        "--set",
+        "simulation.horizon=7d",
+    ]);
+    let _ = std::fs::remove_dir_all(Path::new(&dir));
+}
