@@ -14,16 +14,34 @@ use super::question::{QuestionRef, Status};
 use super::{Event, Observer, World, duration};
 use crate::engine::EventQueue;
 use crate::metrics::Outcome;
+use crate::time::SimDuration;
 use rand::RngExt;
 
 impl<O: Observer> World<'_, O> {
     pub(super) fn start_patience(&mut self, queue: &mut EventQueue<Event>, r: QuestionRef) {
-        let now = self.now;
+        let patience = self.draw_patience(r);
+        self.schedule_patience(queue, r, patience);
+    }
+
+    pub(super) fn draw_patience(&mut self, r: QuestionRef) -> SimDuration {
         let patience = &self.sc.customers.patience;
-        let q = self.question_mut(r);
-        let wait = duration(patience, &mut q.rng);
-        let token = q.patience_token;
-        queue.schedule(now + wait, Event::PatienceRanOut(r, token));
+        duration(patience, &mut self.question_mut(r).rng)
+    }
+
+    /// Starts the patience clock, unless someone already picked the
+    /// question up (then there is nothing to wait for: no event).
+    pub(super) fn schedule_patience(
+        &mut self,
+        queue: &mut EventQueue<Event>,
+        r: QuestionRef,
+        patience: SimDuration,
+    ) {
+        let now = self.now;
+        if let Some(q) = self.questions.get(r)
+            && q.status == Status::Waiting
+        {
+            queue.schedule(now + patience, Event::PatienceRanOut(r, q.patience_token));
+        }
     }
 
     pub(super) fn on_patience_ran_out(
@@ -96,10 +114,12 @@ impl<O: Observer> World<'_, O> {
         let (accept_probability, become_expert) =
             (c.accept_probability, c.become_expert_probability);
         let conversion_delay = &self.sc.customers.conversion_delay;
-        let q = self.question_mut(r);
+        let q = self
+            .questions
+            .get_mut(r)
+            .expect("callers check the reference is live");
         let accepts = q.rng.random::<f64>() < accept_probability;
         let converts = q.rng.random::<f64>() < become_expert;
-        let delay = duration(conversion_delay, &mut q.rng);
         let counted = q.counted;
         if accepts {
             if counted {
@@ -110,8 +130,11 @@ impl<O: Observer> World<'_, O> {
                 self.recognise(e, weight);
             }
         }
-        if converts && now + delay <= self.horizon {
-            queue.schedule(now + delay, Event::ExpertRecruited);
+        if converts {
+            let delay = duration(conversion_delay, &mut self.question_mut(r).rng);
+            if now + delay <= self.horizon {
+                queue.schedule(now + delay, Event::ExpertRecruited);
+            }
         }
     }
 }

@@ -133,7 +133,9 @@ impl<O: Observer> World<'_, O> {
                 at: now,
             });
         }
-        self.start_patience(queue, r);
+        // Drawn now (so each customer's draws do not depend on the policy),
+        // scheduled only if nobody picks the question up at once.
+        let patience = self.draw_patience(r);
         let policy = &self.sc.policy;
         let delay = if needs_account {
             policy.account_delay
@@ -151,6 +153,7 @@ impl<O: Observer> World<'_, O> {
         if !needs_account {
             self.offer_to_experts(queue, r, None);
         }
+        self.schedule_patience(queue, r, patience);
         Ok(())
     }
 }
