@@ -77,6 +77,7 @@ fn run(args: RunArgs) -> Result<(), AppError> {
         Box::new(move |hour: u64| {
             if hour % 24 == 0 {
                 bar.set_position(hour);
+                bar.set_message((hour / 24).to_string());
             }
         })
     };

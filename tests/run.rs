@@ -334,3 +334,41 @@ fn check_accepts_every_shipped_scenario_and_the_init_template() {
     ]);
     let _ = std::fs::remove_dir_all(Path::new(&dir));
 }
+
+#[test]
+fn an_overloaded_forum_stops_with_a_clear_message_and_exit_1() {
+    let dir = temp_dir("overloaded");
+    let dir_text = dir.to_string_lossy().to_string();
+    let out = Command::new(env!("CARGO_BIN_EXE_entraide"))
+        .args([
+            "run",
+            "scenarios/erlang-a.toml",
+            "--quiet",
+            "--set",
+            "demand.questions_per_day=100000",
+            "--set",
+            "customers.patience.mean=30d",
+            "--set",
+            "simulation.max_open_questions=5000",
+            "--out",
+            &dir_text,
+        ])
+        .current_dir(root())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("max_open_questions"), "{stderr}");
+    assert!(!stderr.contains("panicked"));
+    // The partial results are still written, and say why they stop.
+    let summary: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("summary.json")).unwrap()).unwrap();
+    assert!(
+        summary["engine"]["stopped_early"]
+            .as_str()
+            .unwrap()
+            .contains("overloaded")
+    );
+    assert!(num(&summary, "scenario.measured_days") < 1.0);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -350,6 +350,10 @@ impl<'a, O: Observer> World<'a, O> {
 
     /// Closes the books: open questions, experts, staff; builds the summary.
     fn finish(mut self, events: u64, stop: Option<Stop>) -> Summary {
+        // A complete run ends at the horizon, whenever its last event was.
+        if stop.is_none() {
+            self.now = self.horizon;
+        }
         let end = self.now;
         let sc = self.sc;
         let measured = end.since(self.m.warmup_end);
