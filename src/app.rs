@@ -2,10 +2,12 @@
 //! and the process. Each command reads its inputs, calls the pure core,
 //! and writes its outputs.
 
-use crate::cli::{CheckArgs, Cli, Command, InitArgs, RunArgs, ScenarioArgs};
+use crate::cli::{CheckArgs, Cli, Command, InitArgs, RunArgs, ScenarioArgs, ValidateArgs};
 use crate::model::simulate;
 use crate::output::{self, csv_sink::CsvSink, table};
 use crate::scenario::{self, Loaded, ScenarioError};
+use crate::time::parse_duration;
+use crate::validate::{self, Case, Effort};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -26,6 +28,8 @@ pub enum AppError {
     },
     #[error("{0}")]
     StoppedEarly(String),
+    #[error("{0}")]
+    Failed(String),
 }
 
 impl AppError {
@@ -33,7 +37,7 @@ impl AppError {
     pub fn exit_code(&self) -> u8 {
         match self {
             AppError::Scenario(_) | AppError::Usage(_) => 2,
-            AppError::Io { .. } | AppError::StoppedEarly(_) => 1,
+            AppError::Io { .. } | AppError::StoppedEarly(_) | AppError::Failed(_) => 1,
         }
     }
 }
@@ -50,6 +54,7 @@ pub fn main(cli: Cli) -> Result<(), AppError> {
         Command::Run(args) => run(args),
         Command::Check(args) => check(args),
         Command::Init(args) => init(args),
+        Command::Validate(args) => validate(args),
     }
 }
 
@@ -144,4 +149,101 @@ fn init(args: InitArgs) -> Result<(), AppError> {
         args.path.display()
     );
     Ok(())
+}
+
+fn validate(args: ValidateArgs) -> Result<(), AppError> {
+    let duration = |flag: &str, text: &str| -> Result<f64, AppError> {
+        parse_duration(text)
+            .map(|d| d.as_hours())
+            .map_err(|e| AppError::Usage(format!("--{flag}: {e}")))
+    };
+    let mut effort = if args.quick {
+        Effort::QUICK
+    } else {
+        Effort::FULL
+    };
+    effort.seed = args.seed;
+    if let Some(r) = args.replications {
+        if r < 2 {
+            return Err(AppError::Usage(
+                "--replications: at least 2 are needed for a standard error".into(),
+            ));
+        }
+        effort.replications = r;
+    }
+    let ad_hoc = args.arrival_rate.is_some();
+    let cases = match &args.arrival_rate {
+        None => validate::builtin_cases(),
+        Some(rate) => {
+            let rate = validate::parse_rate(rate)
+                .map_err(|e| AppError::Usage(format!("--arrival-rate: {e}")))?;
+            let handling = duration("handling-time", args.handling_time.as_deref().unwrap_or(""))?;
+            let patience = args
+                .patience
+                .as_deref()
+                .map(|p| duration("patience", p))
+                .transpose()?;
+            let target = duration("target", args.target.as_deref().unwrap_or("20s"))?;
+            let staff = args.staff.unwrap_or(0);
+            if staff == 0 {
+                return Err(AppError::Usage("--staff: expected at least 1".into()));
+            }
+            if handling <= 0.0 || patience.is_some_and(|p| p <= 0.0) {
+                return Err(AppError::Usage(
+                    "--handling-time and --patience must be longer than 0".into(),
+                ));
+            }
+            if let Some(n) = args.customers {
+                if n < 100 {
+                    return Err(AppError::Usage("--customers: expected at least 100".into()));
+                }
+                effort.customers = n;
+            } else {
+                effort.customers = 1_000_000;
+            }
+            vec![Case {
+                name: "ad hoc".into(),
+                arrival_rate_per_hour: rate,
+                mean_handling_hours: handling,
+                servers: staff,
+                mean_patience_hours: patience,
+                target_hours: target,
+            }]
+        }
+    };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.threads.unwrap_or(0))
+        .build()
+        .map_err(|e| AppError::Failed(format!("cannot start worker threads: {e}")))?;
+    let results = pool
+        .install(|| validate::run(&cases, &effort))
+        .map_err(|e| match e {
+            validate::ValidateError::Theory(m) => AppError::Usage(m),
+            other => AppError::Failed(other.to_string()),
+        })?;
+    if args.json {
+        let text = if ad_hoc {
+            serde_json::to_string_pretty(&results[0])
+        } else {
+            serde_json::to_string_pretty(&output::validation::SuiteJson::new(&results, &effort))
+        }
+        .map_err(|e| AppError::Failed(e.to_string()))?;
+        println!("{text}");
+    } else {
+        print!("{}", output::validation::render(&results));
+    }
+    let failed: Vec<&str> = results
+        .iter()
+        .filter(|r| !r.pass)
+        .map(|r| r.case.name.as_str())
+        .collect();
+    if failed.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::Failed(format!(
+            "the simulation disagrees with theory (|z| > {}) in: {}",
+            validate::Z_BOUND,
+            failed.join(", ")
+        )))
+    }
 }

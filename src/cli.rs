@@ -26,6 +26,8 @@ pub enum Command {
     Check(CheckArgs),
     /// Write a fully commented example scenario.
     Init(InitArgs),
+    /// Check the engine against exact Erlang-A / Erlang-C queueing theory.
+    Validate(ValidateArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -70,4 +72,41 @@ pub struct InitArgs {
     /// Overwrite the file if it exists.
     #[arg(long)]
     pub force: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ValidateArgs {
+    /// A short suite (a few seconds) instead of the full one.
+    #[arg(long)]
+    pub quick: bool,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+    /// Master seed of the replications.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Independent replications per case (standard errors come from them).
+    #[arg(long)]
+    pub replications: Option<u32>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Ad-hoc case: arrival rate, e.g. 100/h, 2.5/h, 2400/d.
+    #[arg(long, value_name = "RATE", requires_all = ["handling_time", "staff"])]
+    pub arrival_rate: Option<String>,
+    /// Ad-hoc case: mean handling time, e.g. 15m, 7.5m.
+    #[arg(long, value_name = "DURATION", requires = "arrival_rate")]
+    pub handling_time: Option<String>,
+    /// Ad-hoc case: number of staff (servers).
+    #[arg(long, requires = "arrival_rate")]
+    pub staff: Option<u32>,
+    /// Ad-hoc case: mean patience (omit for no abandonment: Erlang C).
+    #[arg(long, value_name = "DURATION", requires = "arrival_rate")]
+    pub patience: Option<String>,
+    /// Ad-hoc case: service-level target, e.g. 5m (default 20s).
+    #[arg(long, value_name = "DURATION", requires = "arrival_rate")]
+    pub target: Option<String>,
+    /// Ad-hoc case: customers to simulate over all replications.
+    #[arg(long, requires = "arrival_rate")]
+    pub customers: Option<u64>,
 }

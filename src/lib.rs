@@ -41,3 +41,4 @@ pub mod queueing;
 pub mod rng;
 pub mod scenario;
 pub mod time;
+pub mod validate;

@@ -372,3 +372,19 @@ fn an_overloaded_forum_stops_with_a_clear_message_and_exit_1() {
     assert!(num(&summary, "scenario.measured_days") < 1.0);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn littles_law_holds_for_the_backlog() {
+    // Time-average backlog = questions posted per hour × mean time
+    // unanswered. Two independent tallies of the same quantity: one
+    // integrates the backlog level over time, the other adds up each
+    // question's wait. Only warm-up carry-over separates them.
+    for (name, run) in shipped() {
+        let mean = num(&run.summary, "backlog.mean");
+        let little = num(&run.summary, "backlog.littles_law_mean");
+        assert!(
+            (little - mean).abs() <= 0.01 * mean,
+            "{name}: backlog mean {mean}, Little's law gives {little}"
+        );
+    }
+}

@@ -112,6 +112,8 @@ pub struct Metrics {
     pub expert_answers: u64,
     pub expert_answers_wrong: u64,
     pub accepted: u64,
+    /// Sum over counted questions of their time in the backlog, in ms.
+    pub unanswered_ms: f64,
     pub first_response: Histogram,
     pub resolution: Histogram,
     first_within: Vec<u64>,
@@ -145,6 +147,7 @@ impl Metrics {
             expert_answers: 0,
             expert_answers_wrong: 0,
             accepted: 0,
+            unanswered_ms: 0.0,
             first_response: Histogram::default(),
             resolution: Histogram::default(),
             first_within: vec![0; n],
@@ -181,11 +184,20 @@ impl Metrics {
             return;
         }
         self.first_by[by as usize] += 1;
+        self.unanswered_ms += waited.as_millis() as f64;
         self.first_response.record(waited.as_millis());
         for (i, t) in self.targets.iter().enumerate() {
             if waited <= *t {
                 self.first_within[i] += 1;
             }
+        }
+    }
+
+    /// A question leaves the backlog without a response (abandoned, or
+    /// still unanswered at the end of the run).
+    pub fn record_left_unanswered(&mut self, counted: bool, waited: SimDuration) {
+        if counted {
+            self.unanswered_ms += waited.as_millis() as f64;
         }
     }
 

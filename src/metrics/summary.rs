@@ -124,6 +124,13 @@ pub struct Backlog {
     pub mean: f64,
     pub peak: i64,
     pub end: i64,
+    /// Mean time a question spends in the backlog (until its first
+    /// response, its abandonment, or the end of the run).
+    pub mean_hours_unanswered: Option<f64>,
+    /// Little's law: questions posted per hour × mean_hours_unanswered. It
+    /// must agree with `mean` (up to warm-up and end effects); a check of
+    /// the engine's bookkeeping.
+    pub littles_law_mean: Option<f64>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]

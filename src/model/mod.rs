@@ -248,6 +248,8 @@ impl<'a, O: Observer> World<'a, O> {
         };
         if q.first_response.is_none() {
             self.m.backlog.add(now, -1);
+            self.m
+                .record_left_unanswered(q.counted, now.since(q.posted));
         }
         let h = &mut self.m.hour;
         match outcome {
@@ -362,6 +364,7 @@ impl<'a, O: Observer> World<'a, O> {
         let mut open = 0;
         let mut open_unanswered = 0;
         let mut in_back_office = 0;
+        let mut unanswered_at_end_ms = 0.0;
         let wants = self.observer.wants_questions();
         let mut rows = Vec::new();
         for q in self.questions.iter() {
@@ -379,6 +382,7 @@ impl<'a, O: Observer> World<'a, O> {
                         open += 1;
                         if q.first_response.is_none() {
                             open_unanswered += 1;
+                            unanswered_at_end_ms += end.since(q.posted).as_millis() as f64;
                         }
                     }
                 }
@@ -461,10 +465,19 @@ impl<'a, O: Observer> World<'a, O> {
             first_response: m.first_response_times(),
             resolution: m.resolution_times(),
             waiting: m.waiting(),
-            backlog: summary::Backlog {
-                mean: ratio(m.backlog.area_hours(end), measured_hours).unwrap_or(0.0),
-                peak: m.backlog.peak(),
-                end: m.backlog.value(),
+            backlog: {
+                let unanswered_hours =
+                    (m.unanswered_ms + unanswered_at_end_ms) / MS_PER_HOUR as f64;
+                let mean_hours_unanswered = ratio(unanswered_hours, m.posted as f64);
+                summary::Backlog {
+                    mean: ratio(m.backlog.area_hours(end), measured_hours).unwrap_or(0.0),
+                    peak: m.backlog.peak(),
+                    end: m.backlog.value(),
+                    mean_hours_unanswered,
+                    littles_law_mean: ratio(m.posted as f64, measured_hours)
+                        .zip(mean_hours_unanswered)
+                        .map(|(rate, w)| rate * w),
+                }
             },
             experts,
             customers: summary::Customers {

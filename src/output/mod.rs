@@ -4,6 +4,7 @@
 pub mod atomic;
 pub mod csv_sink;
 pub mod table;
+pub mod validation;
 
 use crate::metrics::summary::Summary;
 use std::io;
