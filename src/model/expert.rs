@@ -133,8 +133,11 @@ impl<O: Observer> World<'_, O> {
         let now = self.now;
         let x = &self.sc.experts;
         let expert = &mut self.experts[e as usize];
+        // At least a trickle of sessions, so a disengaged expert is still
+        // seen (and can leave); never more than the cap.
         let hours = (expert.activity_hours * expert.engagement_at(now, decay))
-            .clamp(1e-6, x.max_activity_hours);
+            .min(x.max_activity_hours)
+            .max(1e-6);
         let p = hours / 24.0;
         let rate_per_ms = p / ((1.0 - p) * self.session_mean_ms.max(1.0));
         let budget: f64 = Exp1.sample(&mut expert.rng);

@@ -50,8 +50,12 @@ impl WeeklyProfile {
         // Whole weeks are memoryless: skip them in one step.
         let weeks = (budget / week_mass).floor();
         if weeks >= 1.0 {
+            // Beyond a million years the event never happens in any run.
+            if weeks > 52.0e6 {
+                return None;
+            }
             budget -= weeks * week_mass;
-            t = t.saturating_add((weeks as u64).saturating_mul(MS_PER_WEEK));
+            t = t.checked_add(weeks as u64 * MS_PER_WEEK)?;
         }
         // At most a week and an hour of walking remains.
         for _ in 0..=169 {

@@ -280,15 +280,27 @@ fn resolve_extends(
         )));
     }
     let base_path = path.parent().unwrap_or(Path::new(".")).join(&base);
-    let mut merged = read_tree(&base_path, depth + 1)?;
+    let mut merged = read_tree(&base_path, depth + 1).map_err(|e| match e {
+        ScenarioError::Read {
+            file: base_file,
+            error,
+        } => invalid(format!(
+            "cannot read the base scenario {base_file}: {error}"
+        )),
+        other => other,
+    })?;
     merge(&mut merged, table);
     Ok(merged)
 }
 
+/// Lays `over` on `base`. A distribution (a table with `dist`) replaces
+/// the base's whole: its parameters belong to its family.
 fn merge(base: &mut toml::Table, over: toml::Table) {
     for (key, value) in over {
         match (base.get_mut(&key), value) {
-            (Some(toml::Value::Table(b)), toml::Value::Table(o)) => merge(b, o),
+            (Some(toml::Value::Table(b)), toml::Value::Table(o)) if !o.contains_key("dist") => {
+                merge(b, o)
+            }
             (_, value) => {
                 base.insert(key, value);
             }
@@ -464,6 +476,12 @@ impl Scenario {
                 .into_iter()
                 .map(|(_, t)| t)
                 .collect();
+            if topics.is_empty() && d.has("topics") {
+                d.problem(
+                    "topics",
+                    "empty: give at least one topic, e.g. [demand.topics.billing] share = 1.0",
+                );
+            }
             if topics.len() > MAX_TOPICS {
                 d.problem("topics", format!("expected at most {MAX_TOPICS} topics"));
             }

@@ -54,12 +54,13 @@ fn set_in_table(
         .take(depth)
         .collect::<Vec<_>>()
         .join(".");
-    if segments.len() == 1 {
+    let named = NAMED_TABLES.contains(&parent_path.as_str());
+    if segments.len() == 1 && (!named || table.contains_key(key)) {
         table.insert(key.to_string(), value);
         return Ok(());
     }
     if !table.contains_key(key) {
-        if NAMED_TABLES.contains(&parent_path.as_str()) {
+        if named {
             let mut names: Vec<&str> = table.keys().map(|k| k.as_str()).collect();
             names.sort();
             return Err(Problem {

@@ -550,7 +550,7 @@ fn read_dist(v: &Value, unit: Unit) -> Result<DistSpec, (Option<String>, String)
                     return Err((
                         Some(key.clone()),
                         format!(
-                            "unknown parameter for a {name} distribution; expected {}",
+                            "unknown parameter for the {name} distribution; expected {}",
                             params.join(", ")
                         ),
                     ));

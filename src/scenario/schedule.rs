@@ -186,6 +186,9 @@ fn parse_clock(text: &str) -> Option<u64> {
     if h.is_empty() || h.len() > 2 || m.len() != 2 {
         return None;
     }
+    if !(h.bytes().chain(m.bytes())).all(|b| b.is_ascii_digit()) {
+        return None;
+    }
     let h: u64 = h.parse().ok()?;
     let m: u64 = m.parse().ok()?;
     if m >= 60 || h > 24 || (h == 24 && m != 0) {
