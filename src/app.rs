@@ -2,10 +2,13 @@
 //! and the process. Each command reads its inputs, calls the pure core,
 //! and writes its outputs.
 
-use crate::cli::{CheckArgs, Cli, Command, InitArgs, RunArgs, ScenarioArgs, ValidateArgs};
+use crate::cli::{
+    CheckArgs, Cli, Command, InitArgs, MergeArgs, RunArgs, ScenarioArgs, SweepArgs, ValidateArgs,
+};
 use crate::model::simulate;
 use crate::output::{self, csv_sink::CsvSink, table};
 use crate::scenario::{self, Loaded, ScenarioError};
+use crate::sweep::{self, Request, Sweep, SweepError};
 use crate::time::parse_duration;
 use crate::validate::{self, Case, Effort};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -30,6 +33,8 @@ pub enum AppError {
     StoppedEarly(String),
     #[error("{0}")]
     Failed(String),
+    #[error("{0}")]
+    Sweep(#[from] SweepError),
 }
 
 impl AppError {
@@ -38,6 +43,7 @@ impl AppError {
         match self {
             AppError::Scenario(_) | AppError::Usage(_) => 2,
             AppError::Io { .. } | AppError::StoppedEarly(_) | AppError::Failed(_) => 1,
+            AppError::Sweep(e) => e.exit_code(),
         }
     }
 }
@@ -55,6 +61,8 @@ pub fn main(cli: Cli) -> Result<(), AppError> {
         Command::Check(args) => check(args),
         Command::Init(args) => init(args),
         Command::Validate(args) => validate(args),
+        Command::Sweep(args) => run_sweep(args),
+        Command::Merge(args) => merge(args),
     }
 }
 
@@ -246,4 +254,79 @@ fn validate(args: ValidateArgs) -> Result<(), AppError> {
             failed.join(", ")
         )))
     }
+}
+
+fn run_sweep(args: SweepArgs) -> Result<(), AppError> {
+    let mut request = match sweep::read_sweep_file(&args.file)? {
+        Some(request) => request,
+        None => Request {
+            scenario: args.file.clone(),
+            sets: Vec::new(),
+            factors: Vec::new(),
+            replications: 10,
+            seed: 1,
+            shard: None,
+        },
+    };
+    for spec in &args.vary {
+        request
+            .factors
+            .push(sweep::plan::parse_vary(spec).map_err(AppError::Usage)?);
+    }
+    request.sets.extend(args.sets.iter().cloned());
+    if let Some(r) = args.replications {
+        request.replications = r;
+    }
+    if let Some(seed) = args.seed {
+        request.seed = seed;
+    }
+    request.shard = args
+        .shard
+        .as_deref()
+        .map(sweep::plan::parse_shard)
+        .transpose()
+        .map_err(AppError::Usage)?;
+    if args.threads == Some(0) {
+        return Err(AppError::Usage("--threads: expected at least 1".into()));
+    }
+    let prepared = Sweep::prepare(request)?;
+    let m = &prepared.manifest;
+    let bar = if args.quiet || !std::io::stderr().is_terminal() {
+        ProgressBar::hidden()
+    } else {
+        let bar = ProgressBar::with_draw_target(
+            Some(m.run_range[1] - m.run_range[0]),
+            ProgressDrawTarget::stderr(),
+        );
+        bar.set_style(
+            ProgressStyle::with_template(
+                "{spinner} [{bar:40}] {pos}/{len} runs {elapsed}, ETA {eta}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+        );
+        bar
+    };
+    let simulated = prepared.run(&args.out, args.resume, args.threads, &mut |done, _| {
+        bar.set_position(done)
+    })?;
+    bar.finish_and_clear();
+    if !args.quiet {
+        eprintln!(
+            "{}: {} runs ({} points x {} replications{}), {simulated} simulated now; wrote runs.csv, points.csv, sweep.json",
+            args.out.display(),
+            m.run_range[1] - m.run_range[0],
+            m.points,
+            m.plan.replications,
+            m.shard
+                .map(|[i, n]| format!(", shard {i}/{n}"))
+                .unwrap_or_default()
+        );
+    }
+    Ok(())
+}
+
+fn merge(args: MergeArgs) -> Result<(), AppError> {
+    sweep::merge(&args.dirs, &args.out)?;
+    Ok(())
 }

@@ -28,6 +28,10 @@ pub enum Command {
     Init(InitArgs),
     /// Check the engine against exact Erlang-A / Erlang-C queueing theory.
     Validate(ValidateArgs),
+    /// Run a grid of scenario variants x replications in parallel.
+    Sweep(SweepArgs),
+    /// Combine the shard directories of a sweep into one.
+    Merge(MergeArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -109,4 +113,48 @@ pub struct ValidateArgs {
     /// Ad-hoc case: customers to simulate over all replications.
     #[arg(long, requires = "arrival_rate")]
     pub customers: Option<u64>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SweepArgs {
+    /// A scenario file, or a sweep file (a TOML file with a [sweep] table).
+    pub file: PathBuf,
+    /// A varied parameter: PATH=LIST (0h,1h,4h) or PATH=START..END:STEP
+    /// (10..40:5, 1h..8h:1h, 0.1..0.5:0.1). Repeatable: the full grid is run.
+    #[arg(long = "vary", value_name = "PATH=VALUES")]
+    pub vary: Vec<String>,
+    /// A fixed override applied to every run (repeatable).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub sets: Vec<String>,
+    /// Replications per grid point (default: the sweep file's, else 10).
+    #[arg(long)]
+    pub replications: Option<u32>,
+    /// Master seed (default: the sweep file's, else 1).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Output directory: runs.csv, points.csv, sweep.json.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Finish an interrupted sweep in --out (same arguments as the first time).
+    #[arg(long)]
+    pub resume: bool,
+    /// Run only slice I of N of the plan (for a cluster), e.g. --shard 3/8.
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<String>,
+    /// No progress bar and no closing message.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct MergeArgs {
+    /// The shard directories (each written by sweep --shard I/N).
+    #[arg(required = true)]
+    pub dirs: Vec<PathBuf>,
+    /// Where to write the merged runs.csv, points.csv and sweep.json.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
 }

@@ -40,5 +40,6 @@ pub mod output;
 pub mod queueing;
 pub mod rng;
 pub mod scenario;
+pub mod sweep;
 pub mod time;
 pub mod validate;

@@ -215,6 +215,19 @@ pub fn load(path: &Path, sets: &[String]) -> Result<Loaded, ScenarioError> {
     validate(table, &path.display().to_string(), sets)
 }
 
+/// The scenario file as a TOML tree with `extends` resolved, not yet
+/// validated: for callers that validate many variants of one file
+/// (sweeps) without reading it again each time.
+pub fn load_tree(path: &Path) -> Result<toml::Table, ScenarioError> {
+    read_tree(path, 0)
+}
+
+/// Overrides and validates a tree from `load_tree`; `file` names it in
+/// messages.
+pub fn from_tree(table: toml::Table, file: &str, sets: &[String]) -> Result<Loaded, ScenarioError> {
+    validate(table, file, sets)
+}
+
 /// Parses scenario text; `file` names it in messages. `extends` is
 /// resolved relative to the working directory.
 pub fn parse(text: &str, file: &str, sets: &[String]) -> Result<Loaded, ScenarioError> {
