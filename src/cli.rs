@@ -7,6 +7,9 @@ use std::path::PathBuf;
 #[command(
     name = "entraide",
     version,
+    // A later --seed (or --replications, ...) replaces an earlier one, so
+    // scripts can append to a base command line.
+    args_override_self = true,
     about = "Simulate a brand's help community: customers, volunteer experts and staff",
     long_about = "Simulate a brand's help community event by event: customers post questions, \
                   volunteer expert members answer most of them, staff step in after an \
