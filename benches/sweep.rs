@@ -1,0 +1,72 @@
+//! Sweep throughput: runs per second of a grid of short runs with one
+//! worker thread and with every core, and the parallel efficiency
+//! (speed-up / cores). Each configuration is timed three times, best kept.
+//!
+//! Run: `cargo bench --bench sweep`. CI smoke-runs it with `-- --test`
+//! (a tiny grid, once).
+
+use entraide::sweep::{Request, Sweep, plan::parse_vary};
+use std::path::PathBuf;
+use std::time::Instant;
+
+fn request(replications: u32) -> Request {
+    Request {
+        scenario: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios/mercure.toml"),
+        sets: vec![
+            "simulation.horizon=30d".into(),
+            "simulation.warmup=0s".into(),
+        ],
+        factors: vec![
+            parse_vary("policy.intervention_delay=0h,1h,2h,3h,4h,8h").expect("vary"),
+            parse_vary("staff.teams.technical.count=6..24:6").expect("vary"),
+        ],
+        replications,
+        seed: 1,
+        shard: None,
+    }
+}
+
+/// Seconds for the whole sweep with `threads` workers (fresh directory).
+fn time_sweep(replications: u32, threads: usize) -> (f64, u64) {
+    let sweep = Sweep::prepare(request(replications)).expect("plan");
+    let dir = std::env::temp_dir().join(format!(
+        "entraide-bench-sweep-{}-{threads}",
+        std::process::id()
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    let start = Instant::now();
+    let runs = sweep
+        .run(&dir, false, Some(threads), &mut |_, _| {})
+        .expect("sweep");
+    let seconds = start.elapsed().as_secs_f64();
+    let _ = std::fs::remove_dir_all(&dir);
+    (seconds, runs)
+}
+
+fn main() {
+    let smoke = std::env::args().any(|a| a == "--test");
+    let (replications, repeats) = if smoke { (1, 1) } else { (4, 3) };
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mut best = Vec::new();
+    for threads in [1, cores] {
+        let mut fastest = f64::INFINITY;
+        let mut runs = 0;
+        for _ in 0..repeats {
+            let (seconds, n) = time_sweep(replications, threads);
+            fastest = fastest.min(seconds);
+            runs = n;
+        }
+        println!(
+            "sweep: {runs} runs of 30 simulated days of mercure.toml, {threads} thread(s): {fastest:.2} s, {:.1} runs/s",
+            runs as f64 / fastest
+        );
+        best.push(fastest);
+    }
+    if cores > 1 {
+        let speedup = best[0] / best[1];
+        println!(
+            "sweep: speed-up {speedup:.2} on {cores} cores, parallel efficiency {:.0} %",
+            100.0 * speedup / cores as f64
+        );
+    }
+}
