@@ -14,6 +14,9 @@ pub struct Level {
     /// Integral since the last `take_hour`, in value·ms.
     hour_area: f64,
     peak: i64,
+    /// With `with_distribution`: time (ms, after the warm-up) spent at each
+    /// value, for time-weighted quantiles. Grows with the largest value seen.
+    time_at: Option<Vec<u64>>,
 }
 
 impl Level {
@@ -25,7 +28,36 @@ impl Level {
             area: 0.0,
             hour_area: 0.0,
             peak: 0,
+            time_at: None,
         }
+    }
+
+    /// A level that also keeps how long it spent at each value.
+    pub fn with_distribution(warmup_end: SimTime) -> Level {
+        Level {
+            time_at: Some(Vec::new()),
+            ..Level::new(warmup_end)
+        }
+    }
+
+    /// The value the level was at or below for a share `q` of the time
+    /// after the warm-up (`None` without a distribution or any time).
+    pub fn time_quantile(&mut self, now: SimTime, q: f64) -> Option<i64> {
+        self.advance(now);
+        let time_at = self.time_at.as_ref()?;
+        let total: u64 = time_at.iter().sum();
+        if total == 0 {
+            return None;
+        }
+        let threshold = q.clamp(0.0, 1.0) * total as f64;
+        let mut seen = 0u64;
+        for (value, &t) in time_at.iter().enumerate() {
+            seen += t;
+            if t > 0 && seen as f64 >= threshold {
+                return Some(value as i64);
+            }
+        }
+        Some(time_at.len() as i64 - 1)
     }
 
     fn advance(&mut self, now: SimTime) {
@@ -36,8 +68,16 @@ impl Level {
         self.hour_area += self.value as f64 * span;
         if now > self.warmup_end {
             let from = self.last.max(self.warmup_end);
-            self.area += self.value as f64 * (now.as_millis() - from.as_millis()) as f64;
+            let span = now.as_millis() - from.as_millis();
+            self.area += self.value as f64 * span as f64;
             self.peak = self.peak.max(self.value);
+            if let Some(time_at) = self.time_at.as_mut() {
+                let v = self.value.max(0) as usize;
+                if time_at.len() <= v {
+                    time_at.resize(v + 1, 0);
+                }
+                time_at[v] += span;
+            }
         }
         self.last = now;
     }
@@ -88,6 +128,18 @@ mod tests {
         assert_eq!(level.area_hours(h(5)), 10.0 + 10.0);
         assert_eq!(level.peak(), 10);
         assert_eq!(level.value(), 5);
+    }
+
+    #[test]
+    fn time_weighted_quantiles() {
+        let h = |x: u64| SimTime(x * MS_PER_HOUR);
+        let mut level = Level::with_distribution(h(0));
+        level.add(h(0), 1); // 1 for 8 hours
+        level.add(h(8), 9); // 10 for 2 hours
+        assert_eq!(level.time_quantile(h(10), 0.5), Some(1));
+        assert_eq!(level.time_quantile(h(10), 0.8), Some(1));
+        assert_eq!(level.time_quantile(h(10), 0.9), Some(10));
+        assert_eq!(Level::new(h(0)).time_quantile(h(1), 0.5), None);
     }
 
     #[test]

@@ -156,7 +156,7 @@ impl Metrics {
                 within: vec![0; n],
                 ..WaitTally::default()
             },
-            backlog: Level::new(warmup_end),
+            backlog: Level::with_distribution(warmup_end),
             experts_online: Level::new(warmup_end),
             experts_active: Level::new(warmup_end),
             experts_joined: 0,
@@ -259,6 +259,15 @@ impl Metrics {
                     .map(|(t, n)| (Self::label(*t), *n as f64 / posted))
                     .collect(),
             ),
+            cdf: (1..=50)
+                .filter_map(|k| {
+                    let q = k as f64 / 50.0;
+                    h.quantile(q).map(|ms| summary::CdfPoint {
+                        hours: to_hours(ms),
+                        share: q * h.count() as f64 / posted,
+                    })
+                })
+                .collect(),
         }
     }
 

@@ -103,6 +103,21 @@ pub struct Times {
     pub p99_hours: Option<f64>,
     /// Share of all posted questions that got there within each target.
     pub within: Shares,
+    /// The distribution: share of all posted questions that got there
+    /// within `hours`, at every 2nd percentile of those that did.
+    pub cdf: Vec<CdfPoint>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, PartialEq)]
+pub struct CdfPoint {
+    pub hours: f64,
+    pub share: f64,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, PartialEq)]
+pub struct SurvivalPoint {
+    pub day: f64,
+    pub share: f64,
 }
 
 /// Time until a question is first picked up by someone (an expert starts
@@ -127,6 +142,10 @@ pub struct Backlog {
     /// Mean time a question spends in the backlog (until its first
     /// response, its abandonment, or the end of the run).
     pub mean_hours_unanswered: Option<f64>,
+    /// Time-weighted median and 90th percentile of the backlog: the level
+    /// it was at or below half / nine tenths of the time.
+    pub p50: Option<i64>,
+    pub p90: Option<i64>,
     /// Little's law: questions posted per hour × mean_hours_unanswered. It
     /// must agree with `mean` (up to warm-up and end effects); a check of
     /// the engine's bookkeeping.
@@ -149,6 +168,8 @@ pub struct Experts {
     pub top_10pct_share: Option<f64>,
     pub top_answers_per_month: Option<f64>,
     pub mean_engagement_end: Option<f64>,
+    /// Share of the initial cohort still there, week by week from day 0.
+    pub initial_cohort_survival: Vec<SurvivalPoint>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]

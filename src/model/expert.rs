@@ -451,6 +451,25 @@ impl<O: Observer> World<'_, O> {
             Some(counts.iter().take(k).sum::<u64>() as f64 / total as f64)
         };
         let months = measured.as_days() / 30.4375;
+        let mut departures: Vec<f64> = initial
+            .iter()
+            .filter_map(|x| x.departed_at.map(|d| d.as_days()))
+            .collect();
+        departures.sort_by(f64::total_cmp);
+        let initial_cohort_survival = if initial.is_empty() {
+            Vec::new()
+        } else {
+            (0..=(end.as_days() / 7.0).floor() as u64)
+                .map(|week| {
+                    let day = (week * 7) as f64;
+                    let gone = departures.partition_point(|&d| d <= day);
+                    summary::SurvivalPoint {
+                        day,
+                        share: 1.0 - gone as f64 / initial.len() as f64,
+                    }
+                })
+                .collect()
+        };
         let active: Vec<f64> = self
             .experts
             .iter()
@@ -480,6 +499,7 @@ impl<O: Observer> World<'_, O> {
                 None
             },
             mean_engagement_end: ratio(active.iter().sum(), active.len() as f64),
+            initial_cohort_survival,
         }
     }
 }

@@ -470,6 +470,8 @@ impl<'a, O: Observer> World<'a, O> {
                     (m.unanswered_ms + unanswered_at_end_ms) / MS_PER_HOUR as f64;
                 let mean_hours_unanswered = ratio(unanswered_hours, m.posted as f64);
                 summary::Backlog {
+                    p50: m.backlog.time_quantile(end, 0.5),
+                    p90: m.backlog.time_quantile(end, 0.9),
                     mean: ratio(m.backlog.area_hours(end), measured_hours).unwrap_or(0.0),
                     peak: m.backlog.peak(),
                     end: m.backlog.value(),

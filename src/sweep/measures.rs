@@ -16,6 +16,7 @@ const FIXED: &[(&str, &str)] = &[
     ("first_response_p99_hours", "first_response.p99_hours"),
     ("resolution_p90_hours", "resolution.p90_hours"),
     ("backlog_mean", "backlog.mean"),
+    ("backlog_p90", "backlog.p90"),
     ("backlog_peak", "backlog.peak"),
     ("backlog_end", "backlog.end"),
     ("experts_end", "experts.end"),
