@@ -3,10 +3,12 @@
 //! and writes its outputs.
 
 use crate::cli::{
-    CheckArgs, Cli, Command, InitArgs, MergeArgs, RunArgs, ScenarioArgs, SweepArgs, ValidateArgs,
+    CheckArgs, Cli, Command, InitArgs, MergeArgs, ReportArgs, RunArgs, ScenarioArgs, SweepArgs,
+    ValidateArgs,
 };
 use crate::model::simulate;
 use crate::output::{self, csv_sink::CsvSink, table};
+use crate::report::{self, ReportError};
 use crate::scenario::{self, Loaded, ScenarioError};
 use crate::sweep::{self, Request, Sweep, SweepError};
 use crate::time::parse_duration;
@@ -35,6 +37,8 @@ pub enum AppError {
     Failed(String),
     #[error("{0}")]
     Sweep(#[from] SweepError),
+    #[error("{0}")]
+    Report(#[from] ReportError),
 }
 
 impl AppError {
@@ -44,6 +48,7 @@ impl AppError {
             AppError::Scenario(_) | AppError::Usage(_) => 2,
             AppError::Io { .. } | AppError::StoppedEarly(_) | AppError::Failed(_) => 1,
             AppError::Sweep(e) => e.exit_code(),
+            AppError::Report(e) => e.exit_code(),
         }
     }
 }
@@ -63,6 +68,7 @@ pub fn main(cli: Cli) -> Result<(), AppError> {
         Command::Validate(args) => validate(args),
         Command::Sweep(args) => run_sweep(args),
         Command::Merge(args) => merge(args),
+        Command::Report(args) => write_report(&args),
     }
 }
 
@@ -102,6 +108,9 @@ fn run(args: RunArgs) -> Result<(), AppError> {
     if let Some(dir) = out_dir {
         sink.finish().map_err(io_error(dir))?;
         output::write_summary_json(dir, &summary).map_err(io_error(dir))?;
+        if args.report {
+            report::write(dir)?;
+        }
     }
     if !args.quiet {
         print!("{}", table::render(&summary));
@@ -311,6 +320,9 @@ fn run_sweep(args: SweepArgs) -> Result<(), AppError> {
         bar.set_position(done)
     })?;
     bar.finish_and_clear();
+    if args.report {
+        report::write(&args.out)?;
+    }
     if !args.quiet {
         eprintln!(
             "{}: {} runs ({} points x {} replications{}), {simulated} simulated now; wrote runs.csv, points.csv, sweep.json",
@@ -328,5 +340,11 @@ fn run_sweep(args: SweepArgs) -> Result<(), AppError> {
 
 fn merge(args: MergeArgs) -> Result<(), AppError> {
     sweep::merge(&args.dirs, &args.out)?;
+    Ok(())
+}
+
+fn write_report(args: &ReportArgs) -> Result<(), AppError> {
+    let path = report::write(&args.dir)?;
+    eprintln!("wrote {}", path.display());
     Ok(())
 }

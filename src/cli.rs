@@ -35,6 +35,8 @@ pub enum Command {
     Sweep(SweepArgs),
     /// Combine the shard directories of a sweep into one.
     Merge(MergeArgs),
+    /// Write DIR/report.html from the output of run --out DIR or sweep --out DIR.
+    Report(ReportArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -60,6 +62,9 @@ pub struct RunArgs {
     /// Also write questions.csv, one row per question (needs --out).
     #[arg(long, requires = "out")]
     pub trace: bool,
+    /// Also write report.html, the charts of the run (needs --out).
+    #[arg(long, requires = "out")]
+    pub report: bool,
     /// No progress bar and no summary table on stdout (files only).
     #[arg(long, short)]
     pub quiet: bool,
@@ -147,6 +152,9 @@ pub struct SweepArgs {
     /// Run only slice I of N of the plan (for a cluster), e.g. --shard 3/8.
     #[arg(long, value_name = "I/N")]
     pub shard: Option<String>,
+    /// Also write report.html, the charts of the sweep.
+    #[arg(long)]
+    pub report: bool,
     /// No progress bar and no closing message.
     #[arg(long, short)]
     pub quiet: bool,
@@ -160,4 +168,10 @@ pub struct MergeArgs {
     /// Where to write the merged runs.csv, points.csv and sweep.json.
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ReportArgs {
+    /// A directory written by `run --out` or `sweep --out`.
+    pub dir: PathBuf,
 }

@@ -38,6 +38,7 @@ pub mod metrics;
 pub mod model;
 pub mod output;
 pub mod queueing;
+pub mod report;
 pub mod rng;
 pub mod scenario;
 pub mod sweep;

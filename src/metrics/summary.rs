@@ -3,10 +3,10 @@
 //! a measure that does not exist for a run (a percentile of nothing, a
 //! retention beyond the horizon) is `null`, never NaN.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Summary {
     pub scenario: ScenarioInfo,
     pub questions: Questions,
@@ -21,7 +21,7 @@ pub struct Summary {
     pub engine: Engine,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct ScenarioInfo {
     pub name: String,
     pub seed: u64,
@@ -35,7 +35,7 @@ pub struct ScenarioInfo {
 /// Questions posted after the warm-up, by what became of them. The counts
 /// add up: posted = resolved_by_experts + resolved_by_staff + escalated +
 /// exited + complained + open.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Questions {
     pub posted: u64,
     pub resolved_by_experts: u64,
@@ -53,7 +53,7 @@ pub struct Questions {
     pub per_day: f64,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Answers {
     /// First responses given by expert members.
     pub first_by_experts: u64,
@@ -87,13 +87,36 @@ impl Serialize for Shares {
     }
 }
 
+impl<'de> Deserialize<'de> for Shares {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Shares;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a map of target to share")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Shares, A::Error> {
+                let mut out = Vec::new();
+                while let Some((k, v)) = map.next_entry::<String, f64>()? {
+                    out.push((k, v));
+                }
+                Ok(Shares(out))
+            }
+        }
+        d.deserialize_map(Visitor)
+    }
+}
+
 impl Shares {
     pub fn get(&self, key: &str) -> Option<f64> {
         self.0.iter().find(|(k, _)| k == key).map(|(_, v)| *v)
     }
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Times {
     /// Questions that got there (responded / resolved).
     pub count: u64,
@@ -108,13 +131,13 @@ pub struct Times {
     pub cdf: Vec<CdfPoint>,
 }
 
-#[derive(Debug, Clone, Copy, Serialize, PartialEq)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
 pub struct CdfPoint {
     pub hours: f64,
     pub share: f64,
 }
 
-#[derive(Debug, Clone, Copy, Serialize, PartialEq)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
 pub struct SurvivalPoint {
     pub day: f64,
     pub share: f64,
@@ -123,7 +146,7 @@ pub struct SurvivalPoint {
 /// Time until a question is first picked up by someone (an expert starts
 /// writing, or staff start work): the queueing view, comparable with
 /// Erlang-A theory. Over questions whose wait has ended.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Waiting {
     pub settled: u64,
     pub p_wait: Option<f64>,
@@ -133,7 +156,7 @@ pub struct Waiting {
     pub within: Shares,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Backlog {
     /// Time-average number of open questions with no response yet.
     pub mean: f64,
@@ -152,7 +175,7 @@ pub struct Backlog {
     pub littles_law_mean: Option<f64>,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Experts {
     pub initial: u64,
     pub end: u64,
@@ -172,7 +195,7 @@ pub struct Experts {
     pub initial_cohort_survival: Vec<SurvivalPoint>,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Customers {
     /// Questions whose asker chased at least once.
     pub chased: u64,
@@ -181,7 +204,7 @@ pub struct Customers {
     pub exited: u64,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Staff {
     pub answers: u64,
     pub confirmations: u64,
@@ -193,7 +216,7 @@ pub struct Staff {
     pub teams: BTreeMap<String, Team>,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Team {
     pub count: u64,
     pub answers: u64,
@@ -205,7 +228,7 @@ pub struct Team {
     pub utilisation: Option<f64>,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Engine {
     pub events: u64,
     /// Why the run stopped before its horizon, if it did.

@@ -1,0 +1,392 @@
+//! The report of a sweep (`sweep --out DIR`): heatmaps over two varied
+//! parameters, lines with 95 % confidence bands over one, and the
+//! trade-off between expert retention and response time, with the points
+//! no other point beats on both highlighted.
+
+use super::ReportError;
+use super::charts::{self, BLUE, Heatmap, Line, LineChart, VERMILLION, short_hours};
+use super::html::{Page, escape};
+use crate::sweep::Manifest;
+use crate::time::parse_duration;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// points.csv, by point: column -> value.
+struct Points {
+    rows: Vec<BTreeMap<String, String>>,
+}
+
+impl Points {
+    fn read(path: &Path) -> Result<Points, ReportError> {
+        let corrupt = |message: String| ReportError::Corrupt {
+            file: path.display().to_string(),
+            message,
+        };
+        let mut reader = csv::Reader::from_path(path).map_err(|e| corrupt(e.to_string()))?;
+        let headers = reader
+            .headers()
+            .map_err(|e| corrupt(e.to_string()))?
+            .clone();
+        if headers.get(0) != Some("point") {
+            return Err(corrupt("not a points.csv written by entraide sweep".into()));
+        }
+        let mut rows = Vec::new();
+        for record in reader.records() {
+            let record = record.map_err(|e| corrupt(e.to_string()))?;
+            rows.push(
+                headers
+                    .iter()
+                    .zip(record.iter())
+                    .map(|(h, v)| (h.to_string(), v.to_string()))
+                    .collect(),
+            );
+        }
+        if rows.is_empty() {
+            return Err(corrupt("no rows".into()));
+        }
+        Ok(Points { rows })
+    }
+
+    fn value(&self, point: usize, column: &str) -> Option<f64> {
+        self.rows.get(point)?.get(column)?.parse().ok()
+    }
+
+    fn mean(&self, point: usize, measure: &str) -> Option<f64> {
+        self.value(point, &format!("{measure}_mean"))
+    }
+
+    fn ci(&self, point: usize, measure: &str) -> Option<f64> {
+        self.value(point, &format!("{measure}_ci95"))
+    }
+
+    fn has(&self, measure: &str) -> bool {
+        (0..self.rows.len()).any(|p| self.mean(p, measure).is_some())
+    }
+}
+
+/// A measure to chart: column, title, axis label, formatting, direction.
+struct Measure {
+    column: &'static str,
+    title: &'static str,
+    unit: &'static str,
+    higher_is_better: bool,
+    format: fn(f64) -> String,
+}
+
+fn pct(v: f64) -> String {
+    format!("{:.0} %", v * 100.0)
+}
+fn count(v: f64) -> String {
+    format!("{v:.0}")
+}
+
+const BACKLOG: Measure = Measure {
+    column: "backlog_p90",
+    title: "Backlog p90",
+    unit: "questions (90th percentile over time)",
+    higher_is_better: false,
+    format: count,
+};
+const P90: Measure = Measure {
+    column: "first_response_p90_hours",
+    title: "First response p90",
+    unit: "hours",
+    higher_is_better: false,
+    format: short_hours,
+};
+const SHARE: Measure = Measure {
+    column: "expert_share",
+    title: "Expert share of first answers",
+    unit: "share",
+    higher_is_better: true,
+    format: pct,
+};
+const RETENTIONS: [Measure; 4] = [
+    Measure {
+        column: "retention_365d",
+        title: "Expert retention at 365 days",
+        unit: "share of the initial experts",
+        higher_is_better: true,
+        format: pct,
+    },
+    Measure {
+        column: "retention_180d",
+        title: "Expert retention at 180 days",
+        unit: "share of the initial experts",
+        higher_is_better: true,
+        format: pct,
+    },
+    Measure {
+        column: "retention_90d",
+        title: "Expert retention at 90 days",
+        unit: "share of the initial experts",
+        higher_is_better: true,
+        format: pct,
+    },
+    Measure {
+        column: "retention_30d",
+        title: "Expert retention at 30 days",
+        unit: "share of the initial experts",
+        higher_is_better: true,
+        format: pct,
+    },
+];
+
+/// The longest retention horizon the runs reached; expert share if none.
+fn retention(points: &Points) -> &'static Measure {
+    RETENTIONS
+        .iter()
+        .find(|m| points.has(m.column))
+        .unwrap_or(&SHARE)
+}
+
+/// A factor's values as numbers (hours for durations), if they all are.
+fn numeric(values: &[String]) -> Option<Vec<f64>> {
+    values
+        .iter()
+        .map(|v| {
+            v.parse::<f64>()
+                .ok()
+                .or_else(|| parse_duration(v).ok().map(|d| d.as_hours()))
+        })
+        .collect()
+}
+
+pub fn build(manifest: &Manifest, dir: &Path) -> Result<Page, ReportError> {
+    let points = Points::read(&dir.join("points.csv"))?;
+    let plan = &manifest.plan;
+    let draw = |r: charts::ChartResult| r.map_err(ReportError::Chart);
+    let retention = retention(&points);
+    let factors = &plan.factors;
+    let label_of = |p: usize| -> String {
+        plan.coordinates(p as u64)
+            .iter()
+            .zip(factors)
+            .map(|(&c, f)| f.values[c].clone())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut sections = Vec::new();
+    let mut notes = Vec::new();
+    match factors.len() {
+        0 => {}
+        1 => {
+            let f = &factors[0];
+            let (xs, x_label) = match numeric(&f.values) {
+                Some(xs) => {
+                    let durations = f.values.iter().all(|v| parse_duration(v).is_ok());
+                    (
+                        xs,
+                        if durations {
+                            format!("{} (hours)", f.path)
+                        } else {
+                            f.path.clone()
+                        },
+                    )
+                }
+                None => (
+                    (0..f.values.len()).map(|i| i as f64).collect(),
+                    format!("{} (values in order: {})", f.path, f.values.join(", ")),
+                ),
+            };
+            for m in [&P90, &BACKLOG, retention, &SHARE] {
+                if !points.has(m.column) {
+                    continue;
+                }
+                let mut line = Vec::new();
+                let mut band = Vec::new();
+                for (p, &x) in xs.iter().enumerate() {
+                    if let Some(y) = points.mean(p, m.column) {
+                        line.push((x, y));
+                        let ci = points.ci(p, m.column).unwrap_or(0.0);
+                        band.push((x, y - ci, y + ci));
+                    }
+                }
+                let chart = LineChart {
+                    title: m.title,
+                    x_label: &x_label,
+                    y_label: m.unit,
+                    lines: vec![Line {
+                        label: "mean over replications",
+                        points: line,
+                        color: BLUE,
+                        width: 3,
+                    }],
+                    shade: Vec::new(),
+                    shade_label: None,
+                    bands: vec![(band, BLUE)],
+                    y_from_zero: true,
+                    y_max: None,
+                    steps: false,
+                };
+                sections.push((
+                    format!("fig-line-{}", m.column),
+                    format!("{} by {}", m.title, f.path),
+                    format!(
+                        "Mean over {} replications per value, with its 95 % confidence band.",
+                        plan.replications
+                    ),
+                    draw(chart.draw())?,
+                ));
+            }
+        }
+        _ => {
+            let (fy, fx) = (&factors[0], &factors[1]);
+            let rest: u64 = factors[2..].iter().map(|f| f.values.len() as u64).product();
+            let shown = rest.min(6);
+            if rest > shown {
+                notes.push(format!(
+                    "Heatmaps are shown for the first {shown} of {rest} combinations of the other varied parameters; points.csv holds them all."
+                ));
+            }
+            for slice in 0..shown {
+                let mut pair = String::new();
+                let mut caption = String::new();
+                for m in [&BACKLOG, retention] {
+                    let values: Vec<Vec<Option<f64>>> = (0..fy.values.len())
+                        .map(|r| {
+                            (0..fx.values.len())
+                                .map(|c| {
+                                    let point = ((r * fx.values.len() + c) as u64) * rest + slice;
+                                    points.mean(point as usize, m.column)
+                                })
+                                .collect()
+                        })
+                        .collect();
+                    let title = format!("{} (mean)", m.title);
+                    let chart = Heatmap {
+                        title: &title,
+                        x_label: &fx.path,
+                        y_label: &fy.path,
+                        x_values: &fx.values,
+                        y_values: &fy.values,
+                        values,
+                        format: &m.format,
+                        higher_is_better: m.higher_is_better,
+                    };
+                    pair.push_str(&draw(chart.draw())?);
+                }
+                if factors.len() > 2 {
+                    let first = slice as usize; // point index of this slice at (0, 0)
+                    let others = plan.coordinates(first as u64)[2..]
+                        .iter()
+                        .zip(&factors[2..])
+                        .map(|(&c, f)| format!("{} = {}", f.path, f.values[c]))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    caption = format!(" With {others}.");
+                }
+                sections.push((
+                    format!("fig-heatmap-{slice}"),
+                    format!("{} and {} over the grid", BACKLOG.title, retention.title),
+                    format!(
+                        "Each cell is the mean over {} replications. Lighter is better on both maps.{caption}",
+                        plan.replications
+                    ),
+                    format!("<div class=\"pair\">{pair}</div>"),
+                ));
+            }
+        }
+    }
+    // The trade-off: one point per grid point.
+    let candidates: Vec<(usize, f64, f64)> = (0..points.rows.len())
+        .filter_map(|p| {
+            Some((
+                p,
+                points.mean(p, P90.column)?,
+                points.mean(p, retention.column)?,
+            ))
+        })
+        .collect();
+    if candidates.len() >= 2 {
+        let dominated = |&(p, x, y): &(usize, f64, f64)| {
+            candidates
+                .iter()
+                .any(|&(q, x2, y2)| q != p && x2 <= x && y2 >= y && (x2 < x || y2 > y))
+        };
+        let scatter: Vec<(String, f64, f64, bool)> = candidates
+            .iter()
+            .map(|c| (label_of(c.0), c.1, c.2, !dominated(c)))
+            .collect();
+        let best: Vec<String> = scatter
+            .iter()
+            .filter(|s| s.3)
+            .map(|s| s.0.clone())
+            .collect();
+        sections.push((
+            "fig-tradeoff".to_string(),
+            format!("Trade-off: {} against first-response p90", retention.title.to_lowercase()),
+            format!(
+                "One point per grid point ({}). Red points: no other point is both faster and keeps more experts ({}).",
+                factors.iter().map(|f| f.path.as_str()).collect::<Vec<_>>().join(", "),
+                best.join("; ")
+            ),
+            draw(charts::scatter(
+                "Expert retention against response time",
+                "first response p90 (hours)",
+                retention.unit,
+                &scatter,
+            ))?,
+        ));
+    }
+    // A table of every point.
+    let mut table = String::from("<table>\n<tr>");
+    for f in factors {
+        table.push_str(&format!("<th>{}</th>", escape(&f.path)));
+    }
+    let measures = [&P90, &BACKLOG, retention, &SHARE];
+    for m in measures {
+        table.push_str(&format!("<th>{}</th>", escape(m.title)));
+    }
+    table.push_str("</tr>\n");
+    for p in 0..points.rows.len() {
+        table.push_str("<tr>");
+        for (&c, f) in plan.coordinates(p as u64).iter().zip(factors) {
+            table.push_str(&format!("<td>{}</td>", escape(&f.values[c])));
+        }
+        for m in measures {
+            let cell = match (points.mean(p, m.column), points.ci(p, m.column)) {
+                (Some(v), Some(ci)) => format!("{} ± {}", (m.format)(v), (m.format)(ci)),
+                (Some(v), None) => (m.format)(v),
+                _ => "-".into(),
+            };
+            table.push_str(&format!("<td>{}</td>", escape(&cell)));
+        }
+        table.push_str("</tr>\n");
+    }
+    table.push_str("</table>");
+    sections.push((
+        "table-points".to_string(),
+        "Every grid point".to_string(),
+        "Mean ± 95 % confidence half-width over the replications.".to_string(),
+        table,
+    ));
+    if retention.column == SHARE.column {
+        notes.push("The runs are too short for any expert retention figure (30 days at least): expert share stands in for it.".into());
+    }
+    notes.push(format!(
+        "Produced by entraide from sweep.json and points.csv in this directory: scenario {} (content hash {}), {} points x {} replications, master seed {}.",
+        plan.scenario, plan.scenario_hash, manifest.points, plan.replications, plan.seed
+    ));
+    let _ = VERMILLION;
+    Ok(Page {
+        title: format!("entraide sweep report: {}", plan.scenario),
+        subtitle: format!(
+            "{} grid points x {} replications; varied: {}.",
+            manifest.points,
+            plan.replications,
+            if factors.is_empty() {
+                "nothing (replications only)".to_string()
+            } else {
+                factors
+                    .iter()
+                    .map(|f| format!("{} ({})", f.path, f.values.join(", ")))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            }
+        ),
+        figures: Vec::new(),
+        sections,
+        notes,
+    })
+}
