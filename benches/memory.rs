@@ -31,7 +31,8 @@ fn child(years: u64) {
     let loaded = scenario::load(&path, &sets).unwrap_or_else(|e| panic!("{e}"));
     let dir = std::env::temp_dir().join(format!("entraide-memory-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
-    let mut sink = CsvSink::create(Some(&dir), false, Box::new(|_| {})).expect("csv sink");
+    let mut sink =
+        CsvSink::create(Some(&dir), false, Box::new(|_| {}), 365 * 24 * years).expect("csv sink");
     let summary = simulate(&loaded.scenario, 1, &mut sink);
     sink.finish().expect("csv written");
     let _ = std::fs::remove_dir_all(&dir);

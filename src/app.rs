@@ -94,17 +94,18 @@ fn run(args: RunArgs) -> Result<(), AppError> {
     let on_hour = {
         let bar = bar.clone();
         Box::new(move |hour: u64| {
-            if hour % 24 == 0 {
+            if hour.is_multiple_of(24) {
                 bar.set_position(hour);
                 bar.set_message((hour / 24).to_string());
             }
         })
     };
     let out_dir = args.out.as_deref();
-    let mut sink = CsvSink::create(out_dir, args.trace, on_hour)
+    let mut sink = CsvSink::create(out_dir, args.trace, on_hour, hours)
         .map_err(io_error(out_dir.unwrap_or(Path::new("."))))?;
     let summary = simulate(scenario, seed, &mut sink);
     bar.finish_and_clear();
+    let sparkline = sink.sparkline.clone();
     if let Some(dir) = out_dir {
         sink.finish().map_err(io_error(dir))?;
         output::write_summary_json(dir, &summary).map_err(io_error(dir))?;
@@ -113,7 +114,7 @@ fn run(args: RunArgs) -> Result<(), AppError> {
         }
     }
     if !args.quiet {
-        print!("{}", table::render(&summary));
+        print!("{}", table::render(&summary, Some(&sparkline)));
     }
     match summary.engine.stopped_early {
         Some(why) => Err(AppError::StoppedEarly(why)),

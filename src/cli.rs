@@ -53,8 +53,8 @@ pub struct ScenarioArgs {
 pub struct RunArgs {
     #[command(flatten)]
     pub scenario: ScenarioArgs,
-    /// Random seed (default: the scenario's simulation.seed).
-    #[arg(long)]
+    /// Random seed, 0 to 2^63-1 (default: the scenario's simulation.seed).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(0..=i64::MAX as u64))]
     pub seed: Option<u64>,
     /// Write summary.json and timeseries.csv (and questions.csv with --trace) here.
     #[arg(long, value_name = "DIR")]
@@ -65,7 +65,7 @@ pub struct RunArgs {
     /// Also write report.html, the charts of the run (needs --out).
     #[arg(long, requires = "out")]
     pub report: bool,
-    /// No progress bar and no summary table on stdout (files only).
+    /// No progress bar, no scenario warnings and no summary table (files only).
     #[arg(long, short)]
     pub quiet: bool,
 }
@@ -137,8 +137,8 @@ pub struct SweepArgs {
     /// Replications per grid point (default: the sweep file's, else 10).
     #[arg(long)]
     pub replications: Option<u32>,
-    /// Master seed (default: the sweep file's, else 1).
-    #[arg(long)]
+    /// Master seed, 0 to 2^63-1 (default: the sweep file's, else 1).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(0..=i64::MAX as u64))]
     pub seed: Option<u64>,
     /// Worker threads (default: all cores). Results do not depend on it.
     #[arg(long)]

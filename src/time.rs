@@ -130,7 +130,7 @@ impl fmt::Display for SimDuration {
             ("m", MS_PER_MINUTE),
             ("s", MS_PER_SECOND),
         ] {
-            if ms != 0 && ms % size == 0 {
+            if ms != 0 && ms.is_multiple_of(size) {
                 return write!(f, "{}{}", ms / size, unit);
             }
         }

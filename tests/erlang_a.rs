@@ -82,7 +82,7 @@ impl Case {
 /// The key under which `summary.json` reports a target: the duration in its
 /// largest exact unit, as the simulator prints it.
 fn target_key(minutes: u32) -> String {
-    if minutes % 60 == 0 {
+    if minutes.is_multiple_of(60) {
         format!("{}h", minutes / 60)
     } else {
         format!("{minutes}m")

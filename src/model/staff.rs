@@ -359,7 +359,9 @@ impl<O: Observer> World<'_, O> {
         match task {
             Task::Answer(q) => self.staff_answered(queue, team, q),
             Task::Escalate(q) => {
-                self.m.teams[team].escalations += 1;
+                if self.m.after_warmup(now) {
+                    self.m.teams[team].escalations += 1;
+                }
                 self.m.hour.escalations += 1;
                 if let Some(question) = self.questions.get_mut(q) {
                     question.status = Status::BackOffice;
@@ -371,7 +373,9 @@ impl<O: Observer> World<'_, O> {
                 }
             }
             Task::Confirm(e) => {
-                self.m.teams[team].confirmations += 1;
+                if self.m.after_warmup(now) {
+                    self.m.teams[team].confirmations += 1;
+                }
                 self.m.hour.confirmations += 1;
                 let weight = self.sc.experts.engagement.confirmed;
                 self.recognise(e, weight);
@@ -385,7 +389,9 @@ impl<O: Observer> World<'_, O> {
 
     fn staff_answered(&mut self, queue: &mut EventQueue<Event>, team: TeamId, r: QuestionRef) {
         let now = self.now;
-        self.m.teams[team].answers += 1;
+        if self.m.after_warmup(now) {
+            self.m.teams[team].answers += 1;
+        }
         self.m.hour.answers_staff += 1;
         let Some(q) = self.questions.get(r) else {
             return;

@@ -5,6 +5,7 @@
 //! simulation core has no I/O error path by design).
 
 use super::atomic::AtomicFile;
+use super::table::Sparkline;
 use crate::metrics::summary::{HourRow, QuestionRow};
 use crate::model::Observer;
 use std::io;
@@ -16,6 +17,8 @@ pub struct CsvSink {
     error: Option<io::Error>,
     /// Called with the simulated hour after each hour row (progress).
     on_hour: Box<dyn FnMut(u64)>,
+    /// The backlog over the run, for the terminal.
+    pub sparkline: Sparkline,
 }
 
 impl CsvSink {
@@ -23,6 +26,7 @@ impl CsvSink {
         dir: Option<&Path>,
         trace: bool,
         on_hour: Box<dyn FnMut(u64)>,
+        total_hours: u64,
     ) -> io::Result<CsvSink> {
         let open = |name: &str| -> io::Result<csv::Writer<AtomicFile>> {
             let dir = dir.ok_or_else(|| io::Error::other("no output directory"))?;
@@ -39,6 +43,7 @@ impl CsvSink {
             },
             error: None,
             on_hour,
+            sparkline: Sparkline::new(total_hours, 60),
         })
     }
 
@@ -64,6 +69,7 @@ impl CsvSink {
 
 impl Observer for CsvSink {
     fn hour(&mut self, row: &HourRow) {
+        self.sparkline.add(row.hour, row.backlog_mean);
         if let Some(w) = self.hours.as_mut() {
             let result = w.serialize(row);
             self.keep_error(result);

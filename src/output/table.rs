@@ -7,7 +7,7 @@ fn int(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -58,8 +58,61 @@ impl Table {
     }
 }
 
-/// Renders the summary; `sparkline` is an optional one-line backlog chart.
-pub fn render(s: &Summary) -> String {
+/// The backlog over the horizon in one line of block characters: hourly
+/// means averaged into at most `width` buckets, scaled to the largest.
+#[derive(Debug, Clone)]
+pub struct Sparkline {
+    bucket_hours: u64,
+    sums: Vec<f64>,
+    counts: Vec<u64>,
+}
+
+impl Sparkline {
+    pub fn new(total_hours: u64, width: u64) -> Sparkline {
+        let bucket_hours = total_hours.div_ceil(width.max(1)).max(1);
+        Sparkline {
+            bucket_hours,
+            sums: Vec::new(),
+            counts: Vec::new(),
+        }
+    }
+
+    pub fn add(&mut self, hour: u64, value: f64) {
+        let i = (hour / self.bucket_hours) as usize;
+        if self.sums.len() <= i {
+            self.sums.resize(i + 1, 0.0);
+            self.counts.resize(i + 1, 0);
+        }
+        self.sums[i] += value;
+        self.counts[i] += 1;
+    }
+
+    pub fn line(&self) -> String {
+        const BLOCKS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+        let means: Vec<f64> = self
+            .sums
+            .iter()
+            .zip(&self.counts)
+            .map(|(s, &n)| s / n.max(1) as f64)
+            .collect();
+        let top = means.iter().copied().fold(0.0, f64::max);
+        means
+            .iter()
+            .map(|m| {
+                let level = if top > 0.0 {
+                    (m / top * 7.0).round() as usize
+                } else {
+                    0
+                };
+                BLOCKS[level.min(7)]
+            })
+            .collect()
+    }
+}
+
+/// Renders the summary; `backlog_line`, if any, ends it (a sparkline of
+/// the backlog over the horizon).
+pub fn render(s: &Summary, backlog_line: Option<&Sparkline>) -> String {
     let mut t = Table { out: String::new() };
     let _ = writeln!(
         t.out,
@@ -117,6 +170,12 @@ pub fn render(s: &Summary) -> String {
     t.row("mean", format!("{:.1}", s.backlog.mean));
     t.row("peak", int(s.backlog.peak.max(0) as u64));
     t.row("at the end", int(s.backlog.end.max(0) as u64));
+    if let Some(spark) = backlog_line {
+        t.row(
+            &format!("over the run (peak {})", int(s.backlog.peak.max(0) as u64)),
+            spark.line(),
+        );
+    }
     let e = &s.experts;
     t.section("Expert members");
     t.row(

@@ -364,7 +364,7 @@ const fn days(d: u64) -> f64 {
 }
 
 /// The documented defaults, in one place (the README and `entraide init`
-/// repeat them; a test checks the template parses to these).
+/// repeat them; tests check that the template is a valid scenario).
 pub mod defaults {
     use super::*;
     pub const HORIZON: SimDuration = SimDuration(365 * MS_PER_DAY);

@@ -194,10 +194,10 @@ pub fn write_points(dir: &Path, plan: &Plan, targets: &[String]) -> io::Result<(
             .get(0)
             .and_then(|p| p.parse().ok())
             .ok_or_else(|| io::Error::other("runs.csv: a row without a point number"))?;
-        if current.as_ref().is_some_and(|c| c.0 != point) {
-            if let Some(done) = current.take() {
-                flush(&mut out, done)?;
-            }
+        if current.as_ref().is_some_and(|c| c.0 != point)
+            && let Some(done) = current.take()
+        {
+            flush(&mut out, done)?;
         }
         let entry = current
             .get_or_insert_with(|| (point, 0, vec![Moments::default(); measure_names.len()]));

@@ -27,13 +27,14 @@ source "$here/cluster.sh"
 trap 'slurm_stop; rm -rf "$work"' EXIT
 slurm_start "$work/cluster"
 
-cd "$root"
-sweep_args=(scenarios/erlang-a.toml
+# Submit from the work directory, so the jobs' slurm-*.out files land there.
+cd "$work"
+sweep_args=("$root/scenarios/erlang-a.toml"
     --vary staff.teams.agents.count=24..28:2
     --vary policy.intervention_delay=0s,10m
     --set simulation.horizon=3d --set simulation.warmup=1d
     --replications 3 --seed 5)
-ENTRAIDE_SLURM_WAIT=1 examples/slurm/sweep.sbatch 3 "$work/cluster-out" "${sweep_args[@]}"
+ENTRAIDE_SLURM_WAIT=1 "$root/examples/slurm/sweep.sbatch" 3 "$work/cluster-out" "${sweep_args[@]}"
 "$ENTRAIDE" sweep "${sweep_args[@]}" --out "$work/local" --quiet
 for f in runs.csv points.csv sweep.json; do
     cmp "$work/local/$f" "$work/cluster-out/merged/$f"
