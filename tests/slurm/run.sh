@@ -7,6 +7,8 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 ENTRAIDE=${ENTRAIDE:-$root/target/release/entraide}
+# Absolute: the jobs and this script run from another directory.
+ENTRAIDE=$(cd "$(dirname "$ENTRAIDE")" && pwd)/$(basename "$ENTRAIDE")
 export ENTRAIDE
 
 for tool in slurmctld slurmd sbatch sinfo munged runuser; do
