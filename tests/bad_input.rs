@@ -11,10 +11,13 @@
 //!   mutations of the shipped scenarios, parsed and simulated in-process
 //!   under `catch_unwind`.
 
+mod common;
+
+use common::entraide;
 use std::fs;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 // ---------------------------------------------------------------------------
 // Helpers
@@ -22,18 +25,6 @@ use std::process::{Command, Output};
 
 fn manifest_dir() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// The binary, run from the crate root (so relative paths in messages are
-/// the ones written here), with a deterministic panic output.
-fn entraide(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_entraide"))
-        .args(args)
-        .current_dir(manifest_dir())
-        .env_remove("RUST_BACKTRACE")
-        .env_remove("RUST_LIB_BACKTRACE")
-        .output()
-        .expect("the entraide binary runs")
 }
 
 /// A fresh, empty scratch directory for one test.

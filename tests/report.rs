@@ -3,8 +3,11 @@
 //! host; bad directories are refused; and (in CI, where Chromium is
 //! installed) the page renders in a real headless browser.
 
+mod common;
+
+use common::{entraide, ok, temp};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 use std::sync::OnceLock;
 
 const RUN_CHARTS: [&str; 8] = [
@@ -17,33 +20,6 @@ const RUN_CHARTS: [&str; 8] = [
     "fig-survival",
     "fig-staff",
 ];
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn temp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("entraide-report-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    dir
-}
-
-fn entraide(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_entraide"))
-        .args(args)
-        .current_dir(root())
-        .output()
-        .expect("the binary runs")
-}
-
-fn ok(args: &[&str]) {
-    let out = entraide(args);
-    assert!(
-        out.status.success(),
-        "entraide {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
 
 /// Reports of every shipped scenario (shortened runs) and of a 2-factor
 /// and a 1-factor sweep, made once.

@@ -6,6 +6,9 @@
 //! model, regenerate them with `ENTRAIDE_BLESS=1 cargo test --test run` and
 //! review the diff like any other change.
 
+mod common;
+
+use common::{ok, root, temp};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -20,32 +23,6 @@ const SCENARIOS: [&str; 5] = [
     "erlang-a",
 ];
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("entraide-run-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    dir
-}
-
-/// Runs the binary; panics with its stderr if it fails.
-fn entraide(args: &[&str]) -> std::process::Output {
-    let out = Command::new(env!("CARGO_BIN_EXE_entraide"))
-        .args(args)
-        .current_dir(root())
-        .output()
-        .expect("the binary runs");
-    assert!(
-        out.status.success(),
-        "entraide {args:?} failed ({:?}):\n{}",
-        out.status.code(),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
-}
-
 struct Run {
     summary_text: String,
     summary: Value,
@@ -53,7 +30,7 @@ struct Run {
 }
 
 fn run_scenario(name: &str, extra: &[&str]) -> Run {
-    let dir = temp_dir(&format!(
+    let dir = temp(&format!(
         "{name}-{}",
         extra.join("_").replace(['/', '='], "-")
     ));
@@ -62,7 +39,7 @@ fn run_scenario(name: &str, extra: &[&str]) -> Run {
     let dir_text = dir.to_string_lossy().to_string();
     args.push(&dir_text);
     args.extend_from_slice(extra);
-    let out = entraide(&args);
+    let out = ok(&args);
     assert!(out.stdout.is_empty(), "--quiet prints nothing on stdout");
     let summary_text = std::fs::read_to_string(dir.join("summary.json")).unwrap();
     let summary = serde_json::from_str(&summary_text).unwrap();
@@ -296,7 +273,7 @@ fn timeseries_has_one_row_per_hour() {
 
 #[test]
 fn table_goes_to_stdout_and_files_only_with_out() {
-    let out = entraide(&[
+    let out = ok(&[
         "run",
         "scenarios/erlang-a.toml",
         "--set",
@@ -316,16 +293,16 @@ fn table_goes_to_stdout_and_files_only_with_out() {
 #[test]
 fn check_accepts_every_shipped_scenario_and_the_init_template() {
     for name in SCENARIOS {
-        let out = entraide(&["check", &format!("scenarios/{name}.toml")]);
+        let out = ok(&["check", &format!("scenarios/{name}.toml")]);
         assert!(String::from_utf8_lossy(&out.stdout).contains("ok"));
     }
-    let dir = temp_dir("init");
+    let dir = temp("init");
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("forum.toml");
     let path_text = path.to_string_lossy().to_string();
-    entraide(&["init", &path_text]);
-    entraide(&["check", &path_text]);
-    entraide(&[
+    ok(&["init", &path_text]);
+    ok(&["check", &path_text]);
+    ok(&[
         "run",
         &path_text,
         "--quiet",
@@ -337,7 +314,7 @@ fn check_accepts_every_shipped_scenario_and_the_init_template() {
 
 #[test]
 fn an_overloaded_forum_stops_with_a_clear_message_and_exit_1() {
-    let dir = temp_dir("overloaded");
+    let dir = temp("overloaded");
     let dir_text = dir.to_string_lossy().to_string();
     let out = Command::new(env!("CARGO_BIN_EXE_entraide"))
         .args([

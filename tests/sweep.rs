@@ -3,35 +3,16 @@
 //! random numbers; growing the replications keeps the earlier ones;
 //! refusals with exit code 2 and nothing written.
 
+mod common;
+
+use common::{entraide, root, temp};
 use entraide::sweep::journal::{self, Journal};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn temp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("entraide-sweep-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    dir
-}
-
-fn entraide(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_entraide"))
-        .args(args)
-        .current_dir(root())
-        .output()
-        .expect("the binary runs")
-}
-
+/// Runs the binary, which must succeed and print nothing on stdout.
 fn ok(args: &[&str]) {
-    let out = entraide(args);
-    assert!(
-        out.status.success(),
-        "entraide {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = common::ok(args);
     assert!(out.stdout.is_empty(), "results go to files, not stdout");
 }
 

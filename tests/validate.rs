@@ -2,15 +2,10 @@
 //! the documented shape, results do not depend on the thread count, and
 //! bad ad-hoc input is refused with exit code 2.
 
-use serde_json::Value;
-use std::process::{Command, Output};
+mod common;
 
-fn entraide(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_entraide"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
+use common::entraide;
+use serde_json::Value;
 
 #[test]
 fn quick_suite_agrees_with_theory() {

@@ -3,7 +3,7 @@
 //! knowledge base (public answers, decaying with a half-life) keeps a share
 //! of would-be askers from posting, up to a ceiling.
 
-use super::question::{Question, Status};
+use super::question::Question;
 use super::{Event, Observer, Stop, World};
 use crate::engine::EventQueue;
 use crate::rng::entity_rng;
@@ -105,23 +105,14 @@ impl<O: Observer> World<'_, O> {
         let id = self.next_question_id;
         self.next_question_id += 1;
         let counted = self.m.after_warmup(now);
-        let r = self.questions.insert(Question {
-            generation: 0,
+        let r = self.questions.insert(Question::new(
             id,
-            posted: now,
+            now,
             topic,
             needs_account,
             counted,
-            status: Status::Waiting,
-            chases: 0,
-            patience_token: 0,
-            staff_eligible: false,
-            staff_class: 0,
-            escalated: false,
-            picked_up: None,
-            first_response: None,
-            rng: entity_rng(self.customer_seed, id),
-        });
+            entity_rng(self.customer_seed, id),
+        ));
         if counted {
             self.m.posted += 1;
         }

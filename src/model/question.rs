@@ -53,6 +53,35 @@ pub struct Question {
 }
 
 impl Question {
+    /// A question just posted: waiting, unanswered, not yet eligible for
+    /// staff. The slab sets its generation.
+    pub fn new(
+        id: u64,
+        posted: SimTime,
+        topic: TopicId,
+        needs_account: bool,
+        counted: bool,
+        rng: SimRng,
+    ) -> Question {
+        Question {
+            generation: 0,
+            id,
+            posted,
+            topic,
+            needs_account,
+            counted,
+            status: Status::Waiting,
+            chases: 0,
+            patience_token: 0,
+            staff_eligible: false,
+            staff_class: 0,
+            escalated: false,
+            picked_up: None,
+            first_response: None,
+            rng,
+        }
+    }
+
     pub fn community_answerable(&self) -> bool {
         !self.needs_account
     }
@@ -144,23 +173,14 @@ mod tests {
     use crate::rng::{Stream, stream_rng};
 
     fn question(id: u64) -> Question {
-        Question {
-            generation: 0,
+        Question::new(
             id,
-            posted: SimTime(id),
-            topic: 0,
-            needs_account: false,
-            counted: true,
-            status: Status::Waiting,
-            chases: 0,
-            patience_token: 0,
-            staff_eligible: false,
-            staff_class: 0,
-            escalated: false,
-            picked_up: None,
-            first_response: None,
-            rng: stream_rng(1, Stream::Customers),
-        }
+            SimTime(id),
+            0,
+            false,
+            true,
+            stream_rng(1, Stream::Customers),
+        )
     }
 
     #[test]

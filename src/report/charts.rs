@@ -88,6 +88,24 @@ pub struct LineChart<'a> {
     pub steps: bool,
 }
 
+impl Default for LineChart<'_> {
+    /// No lines yet; y from zero; no shading, bands or steps.
+    fn default() -> Self {
+        LineChart {
+            title: "",
+            x_label: "",
+            y_label: "",
+            lines: Vec::new(),
+            shade: Vec::new(),
+            shade_label: None,
+            bands: Vec::new(),
+            y_from_zero: true,
+            y_max: None,
+            steps: false,
+        }
+    }
+}
+
 impl LineChart<'_> {
     pub fn draw(&self) -> ChartResult {
         let xs = self.lines.iter().flat_map(|l| l.points.iter().map(|p| p.0));

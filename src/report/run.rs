@@ -242,12 +242,7 @@ pub fn build(dir: &Path, summary: &Summary) -> Result<Page, ReportError> {
                 width: 2,
             },
         ],
-        shade: Vec::new(),
-        shade_label: None,
-        bands: Vec::new(),
-        y_from_zero: true,
-        y_max: None,
-        steps: false,
+        ..LineChart::default()
     };
     sections.push((
         "fig-backlog".to_string(),
@@ -291,10 +286,7 @@ pub fn build(dir: &Path, summary: &Summary) -> Result<Page, ReportError> {
         }],
         shade,
         shade_label: Some("staff on shift"),
-        bands: Vec::new(),
-        y_from_zero: true,
-        y_max: None,
-        steps: false,
+        ..LineChart::default()
     };
     sections.push((
         "fig-backlog-weeks".to_string(),
@@ -370,12 +362,7 @@ pub fn build(dir: &Path, summary: &Summary) -> Result<Page, ReportError> {
                 width: 1,
             },
         ],
-        shade: Vec::new(),
-        shade_label: None,
-        bands: Vec::new(),
-        y_from_zero: true,
-        y_max: None,
-        steps: false,
+        ..LineChart::default()
     };
     sections.push((
         "fig-experts".to_string(),
@@ -403,12 +390,9 @@ pub fn build(dir: &Path, summary: &Summary) -> Result<Page, ReportError> {
             color: VERMILLION,
             width: 3,
         }],
-        shade: Vec::new(),
-        shade_label: None,
-        bands: Vec::new(),
-        y_from_zero: true,
         y_max: Some(1.05),
         steps: true,
+        ..LineChart::default()
     };
     sections.push((
         "fig-survival".to_string(),

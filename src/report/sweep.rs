@@ -212,12 +212,8 @@ pub fn build(manifest: &Manifest, dir: &Path) -> Result<Page, ReportError> {
                         color: BLUE,
                         width: 3,
                     }],
-                    shade: Vec::new(),
-                    shade_label: None,
                     bands: vec![(band, BLUE)],
-                    y_from_zero: true,
-                    y_max: None,
-                    steps: false,
+                    ..LineChart::default()
                 };
                 sections.push((
                     format!("fig-line-{}", m.column),
