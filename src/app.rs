@@ -301,6 +301,22 @@ fn run_sweep(args: SweepArgs) -> Result<(), AppError> {
     }
     let prepared = Sweep::prepare(request)?;
     let m = &prepared.manifest;
+    if args.check {
+        println!(
+            "{}: ok: {} points x {} replications = {} runs{}",
+            args.file.display(),
+            m.points,
+            m.plan.replications,
+            m.runs,
+            m.shard
+                .map(|[i, n]| format!(" (shard {i}/{n}: {} runs)", m.run_range[1] - m.run_range[0]))
+                .unwrap_or_default()
+        );
+        return Ok(());
+    }
+    let Some(out) = args.out.as_deref() else {
+        return Err(AppError::Usage("sweep: --out DIR is required".into()));
+    };
     let bar = if args.quiet || !std::io::stderr().is_terminal() {
         ProgressBar::hidden()
     } else {
@@ -317,17 +333,17 @@ fn run_sweep(args: SweepArgs) -> Result<(), AppError> {
         );
         bar
     };
-    let simulated = prepared.run(&args.out, args.resume, args.threads, &mut |done, _| {
+    let simulated = prepared.run(out, args.resume, args.threads, &mut |done, _| {
         bar.set_position(done)
     })?;
     bar.finish_and_clear();
     if args.report {
-        report::write(&args.out)?;
+        report::write(out)?;
     }
     if !args.quiet {
         eprintln!(
             "{}: {} runs ({} points x {} replications{}), {simulated} simulated now; wrote runs.csv, points.csv, sweep.json",
-            args.out.display(),
+            out.display(),
             m.run_range[1] - m.run_range[0],
             m.points,
             m.plan.replications,

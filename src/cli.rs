@@ -144,8 +144,11 @@ pub struct SweepArgs {
     #[arg(long)]
     pub threads: Option<usize>,
     /// Output directory: runs.csv, points.csv, sweep.json.
-    #[arg(long, value_name = "DIR")]
-    pub out: PathBuf,
+    #[arg(long, value_name = "DIR", required_unless_present = "check")]
+    pub out: Option<PathBuf>,
+    /// Only check the plan (every point's scenario) and print its size; run nothing.
+    #[arg(long, conflicts_with_all = ["resume", "report"])]
+    pub check: bool,
     /// Finish an interrupted sweep in --out (same arguments as the first time).
     #[arg(long)]
     pub resume: bool,

@@ -52,9 +52,14 @@ fn bucket_value(index: usize) -> f64 {
 
 impl Histogram {
     pub fn record(&mut self, v: u64) {
-        self.counts[bucket_of(v)] += 1;
-        self.total += 1;
-        self.sum += v as f64;
+        self.record_n(v, 1);
+    }
+
+    /// Records `v` with weight `n` (e.g. milliseconds spent at a level).
+    pub fn record_n(&mut self, v: u64, n: u64) {
+        self.counts[bucket_of(v)] += n;
+        self.total += n;
+        self.sum += v as f64 * n as f64;
         self.max = self.max.max(v);
     }
 

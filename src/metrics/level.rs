@@ -2,6 +2,7 @@
 //! busy): its exact time integral after the warm-up, its peak, and its
 //! integral within the current hour for the time series.
 
+use super::histogram::Histogram;
 use crate::time::SimTime;
 
 #[derive(Debug, Clone)]
@@ -15,8 +16,9 @@ pub struct Level {
     hour_area: f64,
     peak: i64,
     /// With `with_distribution`: time (ms, after the warm-up) spent at each
-    /// value, for time-weighted quantiles. Grows with the largest value seen.
-    time_at: Option<Vec<u64>>,
+    /// value, for time-weighted quantiles: a log-linear histogram, so its
+    /// size is fixed whatever the values (exact below 128).
+    time_at: Option<Box<Histogram>>,
 }
 
 impl Level {
@@ -35,7 +37,7 @@ impl Level {
     /// A level that also keeps how long it spent at each value.
     pub fn with_distribution(warmup_end: SimTime) -> Level {
         Level {
-            time_at: Some(Vec::new()),
+            time_at: Some(Box::default()),
             ..Level::new(warmup_end)
         }
     }
@@ -44,20 +46,7 @@ impl Level {
     /// after the warm-up (`None` without a distribution or any time).
     pub fn time_quantile(&mut self, now: SimTime, q: f64) -> Option<i64> {
         self.advance(now);
-        let time_at = self.time_at.as_ref()?;
-        let total: u64 = time_at.iter().sum();
-        if total == 0 {
-            return None;
-        }
-        let threshold = q.clamp(0.0, 1.0) * total as f64;
-        let mut seen = 0u64;
-        for (value, &t) in time_at.iter().enumerate() {
-            seen += t;
-            if t > 0 && seen as f64 >= threshold {
-                return Some(value as i64);
-            }
-        }
-        Some(time_at.len() as i64 - 1)
+        self.time_at.as_ref()?.quantile(q).map(|v| v.round() as i64)
     }
 
     fn advance(&mut self, now: SimTime) {
@@ -71,12 +60,10 @@ impl Level {
             let span = now.as_millis() - from.as_millis();
             self.area += self.value as f64 * span as f64;
             self.peak = self.peak.max(self.value);
-            if let Some(time_at) = self.time_at.as_mut() {
-                let v = self.value.max(0) as usize;
-                if time_at.len() <= v {
-                    time_at.resize(v + 1, 0);
-                }
-                time_at[v] += span;
+            if let Some(time_at) = self.time_at.as_mut()
+                && span > 0
+            {
+                time_at.record_n(self.value.max(0) as u64, span);
             }
         }
         self.last = now;

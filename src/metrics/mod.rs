@@ -12,6 +12,11 @@ use crate::time::{SimDuration, SimTime};
 use histogram::Histogram;
 use level::Level;
 
+/// a / b, or `None` when b is not positive (a share of nothing).
+pub fn ratio(a: f64, b: f64) -> Option<f64> {
+    (b > 0.0).then(|| a / b)
+}
+
 /// Who gave a question its first response.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Responder {
@@ -283,7 +288,6 @@ impl Metrics {
         let w = &self.wait;
         let n = w.settled as f64;
         let hours = |ms: f64| ms / crate::time::MS_PER_HOUR as f64;
-        let ratio = |a: f64, b: f64| (b > 0.0).then(|| a / b);
         summary::Waiting {
             settled: w.settled,
             p_wait: ratio(w.waited as f64, n),

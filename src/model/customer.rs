@@ -11,7 +11,7 @@
 
 use super::expert::ExpertId;
 use super::question::{QuestionRef, Status};
-use super::{Event, Observer, World, duration};
+use super::{Event, Observer, World};
 use crate::engine::EventQueue;
 use crate::metrics::Outcome;
 use crate::time::SimDuration;
@@ -25,7 +25,7 @@ impl<O: Observer> World<'_, O> {
 
     pub(super) fn draw_patience(&mut self, r: QuestionRef) -> SimDuration {
         let patience = &self.sc.customers.patience;
-        duration(patience, &mut self.question_mut(r).rng)
+        patience.sample_duration(&mut self.question_mut(r).rng)
     }
 
     /// Starts the patience clock, unless someone already picked the
@@ -131,7 +131,7 @@ impl<O: Observer> World<'_, O> {
             }
         }
         if converts {
-            let delay = duration(conversion_delay, &mut self.question_mut(r).rng);
+            let delay = conversion_delay.sample_duration(&mut self.question_mut(r).rng);
             if now + delay <= self.horizon {
                 queue.schedule(now + delay, Event::ExpertRecruited);
             }

@@ -12,9 +12,9 @@
 //! slowly with time; below a threshold the expert leaves for good.
 
 use super::question::{QuestionRef, Status};
-use super::{Event, Observer, World, duration};
+use super::{Event, Observer, World};
 use crate::engine::EventQueue;
-use crate::metrics::{Outcome, Responder, summary};
+use crate::metrics::{Outcome, Responder, ratio, summary};
 use crate::rng::{SimRng, entity_rng};
 use crate::time::{MS_PER_HOUR, SimDuration, SimTime};
 use rand::RngExt;
@@ -160,7 +160,12 @@ impl<O: Observer> World<'_, O> {
             self.depart(e);
             return;
         }
-        let session = duration(&self.sc.experts.session, &mut expert.rng).max(SimDuration(1));
+        let session = self
+            .sc
+            .experts
+            .session
+            .sample_duration(&mut expert.rng)
+            .max(SimDuration(1));
         expert.state = ExpertState::Idle;
         expert.online_index = self.online.len();
         expert.session_end = now + session;
@@ -233,7 +238,11 @@ impl<O: Observer> World<'_, O> {
         let now = self.now;
         let expert = &mut self.experts[e as usize];
         expert.state = ExpertState::Writing(r);
-        let writing = duration(&self.sc.experts.writing_time, &mut expert.rng);
+        let writing = self
+            .sc
+            .experts
+            .writing_time
+            .sample_duration(&mut expert.rng);
         queue.schedule(now + writing, Event::ExpertAnswerPosted(e));
     }
 
@@ -316,11 +325,12 @@ impl<O: Observer> World<'_, O> {
             self.add_knowledge(topic);
             self.customer_got_answer(queue, r, Some(e));
             self.close(r, Outcome::ResolvedByExpert);
-            if self.sc.policy.confirm_expert_answers {
+            let confirm = self.sc.policy.confirm_expert_answers && self.staffed_topic[topic];
+            if confirm {
                 self.confirmations[topic].push_back((now, e));
             }
             self.after_answer(queue, e);
-            if self.sc.policy.confirm_expert_answers {
+            if confirm {
                 self.offer_to_staff(queue, topic);
             }
         } else {
@@ -366,28 +376,9 @@ impl<O: Observer> World<'_, O> {
     }
 
     /// Lowers the engagement of every online expert competent in a topic
-    /// (they see the floor taken, or the angry bump); an idle one who
-    /// falls below the threshold leaves at once, a writing one after
-    /// posting.
+    /// (they see the floor taken, or the angry bump).
     pub(super) fn penalise_online_experts(&mut self, topic: usize, weight: f64) {
-        if weight == 0.0 {
-            return;
-        }
-        let (now, decay) = (self.now, self.daily_decay());
-        let leave_below = self.sc.experts.engagement.leave_below;
-        let mut leaving = Vec::new();
-        for &id in &self.online {
-            let expert = &mut self.experts[id as usize];
-            if expert.covers(topic) {
-                expert.change_engagement(now, decay, -weight);
-                if expert.state == ExpertState::Idle && expert.engagement < leave_below {
-                    leaving.push(id);
-                }
-            }
-        }
-        for id in leaving {
-            self.depart(id);
-        }
+        self.penalise_online(weight, |x| x.covers(topic));
     }
 
     /// Hourly: when waiting community questions per online expert exceed
@@ -398,17 +389,29 @@ impl<O: Observer> World<'_, O> {
             return;
         }
         let waiting: usize = self.expert_pool.iter().map(|p| p.len()).sum();
-        if waiting as f64 / self.online.len() as f64 <= g.overload_ratio {
+        if waiting as f64 / self.online.len() as f64 > g.overload_ratio {
+            let weight = g.overloaded;
+            self.penalise_online(weight, |_| true);
+        }
+    }
+
+    /// Lowers the engagement of the online experts `who` picks; an idle one
+    /// who falls below the threshold leaves at once, a writing one after
+    /// posting (see `after_answer`).
+    fn penalise_online(&mut self, weight: f64, who: impl Fn(&Expert) -> bool) {
+        if weight == 0.0 {
             return;
         }
-        let (now, decay, weight, leave_below) =
-            (self.now, g.daily_decay, g.overloaded, g.leave_below);
+        let (now, decay) = (self.now, self.daily_decay());
+        let leave_below = self.sc.experts.engagement.leave_below;
         let mut leaving = Vec::new();
         for &id in &self.online {
             let expert = &mut self.experts[id as usize];
-            expert.change_engagement(now, decay, -weight);
-            if expert.state == ExpertState::Idle && expert.engagement < leave_below {
-                leaving.push(id);
+            if who(expert) {
+                expert.change_engagement(now, decay, -weight);
+                if expert.state == ExpertState::Idle && expert.engagement < leave_below {
+                    leaving.push(id);
+                }
             }
         }
         for id in leaving {
@@ -477,7 +480,6 @@ impl<O: Observer> World<'_, O> {
             .map(|x| x.engagement_at(end, decay))
             .collect();
         let measured_hours = measured.as_millis() as f64 / MS_PER_HOUR as f64;
-        let ratio = |a: f64, b: f64| (b > 0.0).then(|| a / b);
         summary::Experts {
             initial: initial.len() as u64,
             end: active.len() as u64,

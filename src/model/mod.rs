@@ -16,10 +16,10 @@ pub mod weekly;
 
 use crate::engine::{EventQueue, Model, run_until};
 use crate::metrics::summary::{self, HourRow, QuestionRow, Summary};
-use crate::metrics::{Metrics, Outcome, Responder};
+use crate::metrics::{Metrics, Outcome, Responder, ratio};
 use crate::rng::{SimRng, Stream, stream_rng, stream_seed};
 use crate::scenario::{Scenario, TeamId};
-use crate::time::{MS_PER_DAY, MS_PER_HOUR, SimDuration, SimTime};
+use crate::time::{MS_PER_DAY, MS_PER_HOUR, SimTime};
 use demand::Knowledge;
 use expert::{Expert, ExpertId};
 use question::{QuestionRef, Slab, Status};
@@ -131,6 +131,9 @@ pub struct World<'a, O: Observer> {
     teams: Vec<TeamState>,
     /// Per topic: the teams that cover it.
     topic_teams: Vec<Vec<TeamId>>,
+    /// Per topic: whether a team with staff covers it (else nobody will
+    /// ever confirm an answer there).
+    staffed_topic: Vec<bool>,
 }
 
 impl<'a, O: Observer> World<'a, O> {
@@ -181,6 +184,14 @@ impl<'a, O: Observer> World<'a, O> {
                     (0..sc.staff.teams.len())
                         .filter(|&t| sc.staff.teams[t].topics.contains(&topic))
                         .collect()
+                })
+                .collect(),
+            staffed_topic: (0..topics)
+                .map(|topic| {
+                    sc.staff
+                        .teams
+                        .iter()
+                        .any(|t| t.count > 0 && t.topics.contains(&topic))
                 })
                 .collect(),
         };
@@ -307,6 +318,14 @@ impl<'a, O: Observer> World<'a, O> {
     fn on_hour_ended(&mut self, queue: &mut EventQueue<Event>) {
         let now = self.now;
         self.check_overload();
+        // Confirmations staff did not get to in time lapse: the queue stays
+        // bounded even when staff are swamped.
+        let within = self.sc.policy.confirm_within;
+        for queue in &mut self.confirmations {
+            while queue.front().is_some_and(|&(t, _)| now.since(t) > within) {
+                queue.pop_front();
+            }
+        }
         let hour_index = now.as_millis() / MS_PER_HOUR - 1;
         let counts = std::mem::take(&mut self.m.hour);
         let mut on_shift = 0.0;
@@ -396,7 +415,6 @@ impl<'a, O: Observer> World<'a, O> {
         }
         let m = &mut self.m;
         let first_total: u64 = m.first_by.iter().sum();
-        let ratio = |a: f64, b: f64| (b > 0.0).then(|| a / b);
         let mut teams = std::collections::BTreeMap::new();
         let (mut on_total, mut busy_total, mut overtime_total) = (0.0, 0.0, 0.0);
         let (mut answers, mut confirmations, mut escalations) = (0, 0, 0);
@@ -545,9 +563,4 @@ impl<O: Observer> Model for World<'_, O> {
         }
         Ok(())
     }
-}
-
-/// A duration from a sampler in ms.
-fn duration(sampler: &crate::dist::Sampler, rng: &mut SimRng) -> SimDuration {
-    sampler.sample_duration(rng)
 }

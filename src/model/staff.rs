@@ -13,7 +13,7 @@
 
 use super::expert::ExpertId;
 use super::question::{QuestionRef, Status};
-use super::{Event, Observer, World, duration};
+use super::{Event, Observer, World};
 use crate::engine::EventQueue;
 use crate::metrics::{Outcome, Responder};
 use crate::scenario::{Priority, TeamId};
@@ -316,7 +316,7 @@ impl<O: Observer> World<'_, O> {
         let took = match task {
             Task::Answer(r) => {
                 self.claim(r);
-                duration(&team.answer_time, &mut self.staff_rng)
+                team.answer_time.sample_duration(&mut self.staff_rng)
             }
             Task::Escalate(r) => {
                 self.claim(r);
@@ -327,9 +327,9 @@ impl<O: Observer> World<'_, O> {
                 if q.counted {
                     self.m.escalated += 1;
                 }
-                duration(&team.escalation_time, &mut self.staff_rng)
+                team.escalation_time.sample_duration(&mut self.staff_rng)
             }
-            Task::Confirm(_) => duration(&team.confirm_time, &mut self.staff_rng),
+            Task::Confirm(_) => team.confirm_time.sample_duration(&mut self.staff_rng),
         };
         self.remove_idle(s);
         let member = &mut self.staff[s as usize];
@@ -365,10 +365,11 @@ impl<O: Observer> World<'_, O> {
                 self.m.hour.escalations += 1;
                 if let Some(question) = self.questions.get_mut(q) {
                     question.status = Status::BackOffice;
-                    let delay = duration(
-                        &self.sc.back_office.resolution_time,
-                        &mut self.back_office_rng,
-                    );
+                    let delay = self
+                        .sc
+                        .back_office
+                        .resolution_time
+                        .sample_duration(&mut self.back_office_rng);
                     queue.schedule(now + delay, Event::BackOfficeResolved(q));
                 }
             }

@@ -28,15 +28,6 @@ impl WeeklyProfile {
         }
     }
 
-    pub fn multiplier(&self, t: SimTime) -> f64 {
-        self.multipliers[t.hour_of_week()]
-    }
-
-    /// The largest multiplier (a thinning bound).
-    pub fn max_multiplier(&self) -> f64 {
-        self.multipliers.iter().cloned().fold(0.0, f64::max)
-    }
-
     /// The time of the next event after `from` of a Poisson process of
     /// rate `base_per_ms × multiplier(t)`, given `budget`, an Exp(1) draw.
     /// `None` if the rate is zero everywhere.

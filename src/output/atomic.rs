@@ -29,15 +29,24 @@ impl AtomicFile {
         })
     }
 
-    pub fn writer(&mut self) -> &mut BufWriter<File> {
-        &mut self.writer
-    }
-
     pub fn commit(self) -> io::Result<()> {
         let file = self.writer.into_inner().map_err(|e| e.into_error())?;
         file.sync_all()?;
         drop(file);
-        fs::rename(&self.temp, &self.target)
+        fs::rename(&self.temp, &self.target)?;
+        // Make the rename itself durable, so that a power cut cannot lose
+        // the new name after the caller went on (e.g. deleted a journal).
+        if let Some(dir) = self.target.parent() {
+            let dir = if dir.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                dir
+            };
+            if let Ok(handle) = File::open(dir) {
+                let _ = handle.sync_all();
+            }
+        }
+        Ok(())
     }
 }
 

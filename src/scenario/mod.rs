@@ -24,6 +24,10 @@ pub type TeamId = usize;
 
 /// At most this many topics: expert competence is a 64-bit mask.
 pub const MAX_TOPICS: usize = 64;
+/// At most this many teams, and shift patterns per team (events carry
+/// them in 16 bits; no real rota comes near).
+pub const MAX_TEAMS: usize = 1000;
+pub const MAX_SHIFT_PATTERNS: usize = 1000;
 
 #[derive(Debug, Clone)]
 pub struct Scenario {
@@ -146,6 +150,8 @@ pub struct Policy {
     pub intervention_delay: SimDuration,
     pub account_delay: SimDuration,
     pub confirm_expert_answers: bool,
+    /// An expert answer not confirmed within this long is not confirmed.
+    pub confirm_within: SimDuration,
     pub priority: Priority,
 }
 
@@ -644,6 +650,9 @@ impl Scenario {
                 .into_iter()
                 .map(|(_, team)| team)
                 .collect::<Vec<Team>>();
+            if teams.len() > MAX_TEAMS {
+                s.problem("teams", format!("expected at most {MAX_TEAMS} teams"));
+            }
             Staff { teams }
         });
         for (id, topic) in demand.topics.iter().enumerate() {
@@ -678,6 +687,7 @@ impl Scenario {
             intervention_delay: p.duration("intervention_delay", SimDuration(3 * MS_PER_HOUR)),
             account_delay: p.duration("account_delay", SimDuration::ZERO),
             confirm_expert_answers: p.boolean("confirm_expert_answers", true),
+            confirm_within: p.duration("confirm_within", SimDuration::from_days(7)),
             priority: match p
                 .choice(
                     "priority",
@@ -788,6 +798,10 @@ fn read_shifts(t: &mut Section) -> Vec<ShiftPattern> {
     match count {
         None => {}
         Some(0) => t.problem("shifts", "empty schedule: give at least one shift pattern"),
+        Some(n) if n > MAX_SHIFT_PATTERNS => t.problem(
+            "shifts",
+            format!("expected at most {MAX_SHIFT_PATTERNS} shift patterns"),
+        ),
         Some(n) => {
             for i in 0..n {
                 patterns.push(t.section_in_array("shifts", i, |s| {

@@ -85,6 +85,7 @@ pub struct Sweep {
     pub manifest: Manifest,
     tree: toml::Table,
     file: String,
+    layout: tables::Layout,
 }
 
 /// What a sweep file (`[sweep]` table) or the command line asks for.
@@ -192,10 +193,6 @@ pub fn read_sweep_file(path: &Path) -> Result<Option<Request>, SweepError> {
     }))
 }
 
-/// The most points whose scenarios are all validated before anything runs;
-/// beyond it each value is checked against the others' first values.
-const VALIDATE_ALL_POINTS: u64 = 10_000;
-
 impl Sweep {
     /// Reads the scenario, builds the plan and validates every point's
     /// scenario, so that a bad value fails before anything is written.
@@ -232,22 +229,23 @@ impl Sweep {
                 plan::MAX_RUNS
             )));
         }
+        if let Some(bad) = plan.sets.iter().find(|s| s.contains(['\n', '\r'])) {
+            return Err(SweepError::Usage(format!(
+                "--set {bad:?}: a value contains a line break"
+            )));
+        }
         let check = |sets: &[String]| -> Result<scenario::Loaded, SweepError> {
             scenario::from_tree(tree.clone(), &file, sets).map_err(SweepError::from)
         };
         let base = check(&plan.sets_of(0))?;
-        if plan.points() <= VALIDATE_ALL_POINTS {
-            for point in 1..plan.points() {
-                check(&plan.sets_of(point))?;
-            }
-        } else {
-            for (i, f) in plan.factors.iter().enumerate() {
-                for v in &f.values {
-                    let mut sets = plan.sets_of(0);
-                    sets[plan.sets.len() + i] = format!("{}={v}", f.path);
-                    check(&sets)?;
-                }
-            }
+        // Every point, in parallel, so that no run can fail on its
+        // scenario once the sweep has started; the first failing point
+        // (in point order) is reported.
+        let failure = (1..plan.points())
+            .into_par_iter()
+            .find_first(|&point| check(&plan.sets_of(point)).is_err());
+        if let Some(point) = failure {
+            check(&plan.sets_of(point))?;
         }
         let targets: Vec<String> = base
             .scenario
@@ -258,6 +256,7 @@ impl Sweep {
             .collect();
         let runs = plan.runs();
         let range = shard_range(runs, request.shard);
+        let layout = tables::Layout::new(&plan);
         Ok(Sweep {
             manifest: Manifest {
                 entraide_version: env!("CARGO_PKG_VERSION").to_string(),
@@ -270,6 +269,7 @@ impl Sweep {
             },
             tree,
             file,
+            layout,
         })
     }
 
@@ -317,21 +317,33 @@ impl Sweep {
             .map_err(|e| SweepError::Usage(format!("cannot start worker threads: {e}")))?;
         let (tx, rx) = std::sync::mpsc::channel::<Result<(u64, String), SweepError>>();
         let simulated = pending.len() as u64;
+        // Set on the first error, so workers stop taking new runs instead
+        // of simulating the rest of the sweep for nothing.
+        let stop = std::sync::atomic::AtomicBool::new(false);
+        let stop = &stop;
         std::thread::scope(|scope| -> Result<(), SweepError> {
             scope.spawn(move || {
                 pool.install(|| {
                     pending.par_iter().for_each_with(tx, |tx, &run| {
-                        let _ = tx.send(self.simulate_run(run));
+                        if !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                            let _ = tx.send(self.simulate_run(run));
+                        }
                     })
                 })
             });
-            for message in rx {
-                let (run, row) = message?;
-                journal.append(run, &row).map_err(io_at(&journal_path))?;
-                finished += 1;
-                progress(finished, total);
+            let result = (|| {
+                for message in rx.iter() {
+                    let (run, row) = message?;
+                    journal.append(run, &row).map_err(io_at(&journal_path))?;
+                    finished += 1;
+                    progress(finished, total);
+                }
+                Ok(())
+            })();
+            if result.is_err() {
+                stop.store(true, std::sync::atomic::Ordering::Relaxed);
             }
-            Ok(())
+            result
         })?;
         journal.sync().map_err(io_at(&journal_path))?;
         self.finish(dir)?;
@@ -348,7 +360,7 @@ impl Sweep {
             &mut NoObserver,
         );
         let values = measures::values(&summary, &self.manifest.targets);
-        Ok((run, tables::run_row(plan, run, &values)))
+        Ok((run, tables::run_row(&self.layout, plan, run, &values)))
     }
 
     /// Makes `dir` this sweep's: new (writes sweep.json) or, with
@@ -390,7 +402,16 @@ impl Sweep {
     fn finish(&self, dir: &Path) -> Result<(), SweepError> {
         let journal_path = dir.join(journal::FILE);
         let (entries, _) = journal::scan(&journal_path).map_err(io_at(&journal_path))?;
-        let header = tables::runs_header(&self.manifest.plan, &self.manifest.targets);
+        let [start, end] = self.manifest.run_range;
+        if entries.len() as u64 != end - start {
+            return Err(SweepError::Usage(format!(
+                "{}: {} runs readable in the journal, {} expected: it was damaged; nothing written (run again with --resume)",
+                journal_path.display(),
+                entries.len(),
+                end - start
+            )));
+        }
+        let header = tables::runs_header(&self.layout, &self.manifest.plan, &self.manifest.targets);
         tables::write_runs(dir, &header, &journal_path, entries).map_err(io_at(dir))?;
         tables::write_points(dir, &self.manifest.plan, &self.manifest.targets)
             .map_err(io_at(dir))?;

@@ -36,12 +36,16 @@ pub const MAX_VALUES: usize = 100_000;
 pub const MAX_RUNS: u64 = 100_000_000;
 
 impl Plan {
+    /// Grid points; saturates (and is then refused by `MAX_RUNS`) rather
+    /// than wrapping.
     pub fn points(&self) -> u64 {
-        self.factors.iter().map(|f| f.values.len() as u64).product()
+        self.factors
+            .iter()
+            .fold(1u64, |n, f| n.saturating_mul(f.values.len() as u64))
     }
 
     pub fn runs(&self) -> u64 {
-        self.points() * u64::from(self.replications)
+        self.points().saturating_mul(u64::from(self.replications))
     }
 
     /// (point, replication) of a run.
@@ -114,6 +118,9 @@ pub fn parse_vary(spec: &str) -> Result<Factor, String> {
 pub fn expand_values(text: &str) -> Result<Vec<String>, String> {
     if text.is_empty() {
         return Err("no values given".into());
+    }
+    if text.contains(['\n', '\r']) {
+        return Err("a value contains a line break".into());
     }
     let values = match text.split_once("..") {
         Some((start, rest)) if !text.contains(',') => {

@@ -15,44 +15,53 @@ use std::path::Path;
 pub const RUNS: &str = "runs.csv";
 pub const POINTS: &str = "points.csv";
 
-/// Factors whose values are all durations get a numeric `<path>_hours`
-/// column too, so they plot and model as numbers.
-fn duration_factors(plan: &Plan) -> Vec<bool> {
-    plan.factors
-        .iter()
-        .map(|f| f.values.iter().all(|v| parse_duration(v).is_ok()))
-        .collect()
+/// The factor columns of a plan. Factors whose values are all durations
+/// get a numeric `<path>_hours` column too, so they plot and model as
+/// numbers. Worked out once per plan: rows are written by the million.
+pub struct Layout {
+    durations: Vec<bool>,
 }
 
-fn factor_columns(plan: &Plan) -> Vec<String> {
-    let mut cols = Vec::new();
-    for (f, is_duration) in plan.factors.iter().zip(duration_factors(plan)) {
-        cols.push(f.path.clone());
-        if is_duration {
-            cols.push(format!("{}_hours", f.path));
+impl Layout {
+    pub fn new(plan: &Plan) -> Layout {
+        Layout {
+            durations: plan
+                .factors
+                .iter()
+                .map(|f| f.values.iter().all(|v| parse_duration(v).is_ok()))
+                .collect(),
         }
     }
-    cols
-}
 
-fn factor_fields(plan: &Plan, point: u64) -> Vec<String> {
-    let mut fields = Vec::new();
-    let durations = duration_factors(plan);
-    for ((f, c), is_duration) in plan
-        .factors
-        .iter()
-        .zip(plan.coordinates(point))
-        .zip(durations)
-    {
-        fields.push(f.values[c].clone());
-        if is_duration {
-            let hours = parse_duration(&f.values[c])
-                .map(|d| d.as_hours())
-                .unwrap_or(f64::NAN);
-            fields.push(format!("{hours}"));
+    fn columns(&self, plan: &Plan) -> Vec<String> {
+        let mut cols = Vec::new();
+        for (f, &is_duration) in plan.factors.iter().zip(&self.durations) {
+            cols.push(f.path.clone());
+            if is_duration {
+                cols.push(format!("{}_hours", f.path));
+            }
         }
+        cols
     }
-    fields
+
+    fn fields(&self, plan: &Plan, point: u64) -> Vec<String> {
+        let mut fields = Vec::new();
+        for ((f, c), &is_duration) in plan
+            .factors
+            .iter()
+            .zip(plan.coordinates(point))
+            .zip(&self.durations)
+        {
+            fields.push(f.values[c].clone());
+            if is_duration {
+                let hours = parse_duration(&f.values[c])
+                    .map(|d| d.as_hours())
+                    .unwrap_or(f64::NAN);
+                fields.push(format!("{hours}"));
+            }
+        }
+        fields
+    }
 }
 
 fn csv_line(fields: &[String]) -> String {
@@ -66,19 +75,19 @@ fn csv_line(fields: &[String]) -> String {
         .to_string()
 }
 
-pub fn runs_header(plan: &Plan, targets: &[String]) -> String {
+pub fn runs_header(layout: &Layout, plan: &Plan, targets: &[String]) -> String {
     let mut cols = vec!["point".to_string()];
-    cols.extend(factor_columns(plan));
+    cols.extend(layout.columns(plan));
     cols.extend(["replication".to_string(), "seed".to_string()]);
     cols.extend(measures::columns(targets));
     csv_line(&cols)
 }
 
 /// One `runs.csv` row (without newline).
-pub fn run_row(plan: &Plan, run: u64, values: &[Option<f64>]) -> String {
+pub fn run_row(layout: &Layout, plan: &Plan, run: u64, values: &[Option<f64>]) -> String {
     let (point, replication) = plan.run_of(run);
     let mut fields = vec![point.to_string()];
-    fields.extend(factor_fields(plan, point));
+    fields.extend(layout.fields(plan, point));
     fields.push(replication.to_string());
     fields.push(plan.run_seed(replication).to_string());
     fields.extend(values.iter().map(|v| measures::field(*v)));
@@ -167,12 +176,13 @@ fn t_975(df: u64) -> f64 {
 
 /// Computes `points.csv` from `runs.csv` in one streaming pass.
 pub fn write_points(dir: &Path, plan: &Plan, targets: &[String]) -> io::Result<()> {
+    let layout = Layout::new(plan);
     let measure_names = measures::columns(targets);
-    let first_measure = 1 + factor_columns(plan).len() + 2;
+    let first_measure = 1 + layout.columns(plan).len() + 2;
     let mut reader = csv::Reader::from_path(dir.join(RUNS)).map_err(io::Error::other)?;
     let mut out = AtomicFile::create(&dir.join(POINTS))?;
     let mut header = vec!["point".to_string()];
-    header.extend(factor_columns(plan));
+    header.extend(layout.columns(plan));
     header.push("runs".into());
     for m in &measure_names {
         header.extend([format!("{m}_mean"), format!("{m}_sd"), format!("{m}_ci95")]);
@@ -181,7 +191,7 @@ pub fn write_points(dir: &Path, plan: &Plan, targets: &[String]) -> io::Result<(
     let mut current: Option<(u64, u64, Vec<Moments>)> = None;
     let flush = |out: &mut AtomicFile, (point, runs, moments): (u64, u64, Vec<Moments>)| {
         let mut fields = vec![point.to_string()];
-        fields.extend(factor_fields(plan, point));
+        fields.extend(layout.fields(plan, point));
         fields.push(runs.to_string());
         for m in &moments {
             fields.extend(m.fields());
