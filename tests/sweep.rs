@@ -322,6 +322,8 @@ fn bad_plans_exit_2_and_write_nothing() {
         (vec!["--shard", "0/0"], "--shard"),
         (vec!["--replications", "0"], "replications"),
         (vec!["--resume"], "no sweep to resume"),
+        (vec!["--vary", "name=a\nb,c"], "line break"),
+        (vec!["--set", "name=a\nb"], "line break"),
     ] {
         let mut args = vec![
             "sweep",
@@ -362,4 +364,27 @@ fn the_shipped_sweep_file_runs() {
     assert_eq!(manifest["plan"]["factors"].as_array().unwrap().len(), 2);
     assert!(rows(&dir).len() >= 10);
     let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn check_validates_the_plan_and_runs_nothing() {
+    let out = entraide(&["sweep", "scenarios/delay-x-staffing.sweep.toml", "--check"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "scenarios/delay-x-staffing.sweep.toml: ok: 24 points x 20 replications = 480 runs"
+    );
+    let out = entraide(&[
+        "sweep",
+        "scenarios/mercure.toml",
+        "--vary",
+        "staff.teams.technical.count=10,x",
+        "--check",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("staff.teams.technical.count"));
 }
