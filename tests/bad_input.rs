@@ -454,13 +454,11 @@ fn extends_to_a_missing_file_is_an_input_error() {
 }
 
 #[test]
-
 fn extends_to_a_missing_file_names_the_extending_file() {
     check_case(&BUG_CASES[0]);
 }
 
 #[test]
-
 fn empty_topics_table_is_refused() {
     check_case(&BUG_CASES[1]);
 }
@@ -470,7 +468,6 @@ fn empty_topics_table_is_refused() {
 /// base's parameters (mercure's lognormal `sd` under an exponential) and is
 /// refused for a key the user never wrote.
 #[test]
-
 fn extends_can_switch_a_distribution_family() {
     let dir = scratch("extends-switch-dist");
     let base = manifest_dir().join("scenarios/mercure.toml");
@@ -1061,7 +1058,6 @@ fn mutated_scenarios_never_panic() {
 /// hours to `1e-6..=max_activity_hours`, and `f64::clamp` panics when the
 /// maximum is below the minimum.
 #[test]
-
 fn max_activity_hours_below_a_microhour_does_not_panic() {
     for value in ["1e-7", "1e-300"] {
         let set = format!("experts.max_activity_hours={value}");
@@ -1096,7 +1092,6 @@ fn max_activity_hours_below_a_microhour_does_not_panic() {
 /// arrival is then so far away that `WeeklyProfile::next_time` saturates
 /// the clock at `u64::MAX` and overflows computing the end of that hour.
 #[test]
-
 fn tiny_demand_does_not_panic() {
     for value in ["1e-15", "1e-300"] {
         let set = format!("demand.questions_per_day={value}");

@@ -40,6 +40,32 @@ impl ReportError {
     }
 }
 
+/// An input file that is not what entraide wrote.
+fn corrupt(path: &Path, message: impl Into<String>) -> ReportError {
+    ReportError::Corrupt {
+        file: path.display().to_string(),
+        message: message.into(),
+    }
+}
+
+/// A CSV file read whole (reports are made once, after the run): its
+/// header and its rows. Any problem names the file.
+fn read_csv(path: &Path) -> Result<(csv::StringRecord, Vec<csv::StringRecord>), ReportError> {
+    let mut reader = csv::Reader::from_path(path).map_err(|e| corrupt(path, e.to_string()))?;
+    let headers = reader
+        .headers()
+        .map_err(|e| corrupt(path, e.to_string()))?
+        .clone();
+    let rows = reader
+        .records()
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| corrupt(path, e.to_string()))?;
+    if rows.is_empty() {
+        return Err(corrupt(path, "no rows"));
+    }
+    Ok((headers, rows))
+}
+
 /// Writes `dir/report.html`; returns its path.
 pub fn write(dir: &Path) -> Result<PathBuf, ReportError> {
     let page = if dir.join(crate::sweep::MANIFEST).exists() {

@@ -3,9 +3,9 @@
 //! trade-off between expert retention and response time, with the points
 //! no other point beats on both highlighted.
 
-use super::ReportError;
 use super::charts::{self, BLUE, Heatmap, Line, LineChart, VERMILLION, short_hours};
 use super::html::{Page, escape};
+use super::{ReportError, corrupt, read_csv};
 use crate::sweep::Manifest;
 use crate::time::parse_duration;
 use std::collections::BTreeMap;
@@ -18,32 +18,20 @@ struct Points {
 
 impl Points {
     fn read(path: &Path) -> Result<Points, ReportError> {
-        let corrupt = |message: String| ReportError::Corrupt {
-            file: path.display().to_string(),
-            message,
-        };
-        let mut reader = csv::Reader::from_path(path).map_err(|e| corrupt(e.to_string()))?;
-        let headers = reader
-            .headers()
-            .map_err(|e| corrupt(e.to_string()))?
-            .clone();
+        let (headers, rows) = read_csv(path)?;
         if headers.get(0) != Some("point") {
-            return Err(corrupt("not a points.csv written by entraide sweep".into()));
+            return Err(corrupt(path, "not a points.csv written by entraide sweep"));
         }
-        let mut rows = Vec::new();
-        for record in reader.records() {
-            let record = record.map_err(|e| corrupt(e.to_string()))?;
-            rows.push(
+        let rows = rows
+            .iter()
+            .map(|record| {
                 headers
                     .iter()
                     .zip(record.iter())
                     .map(|(h, v)| (h.to_string(), v.to_string()))
-                    .collect(),
-            );
-        }
-        if rows.is_empty() {
-            return Err(corrupt("no rows".into()));
-        }
+                    .collect()
+            })
+            .collect();
         Ok(Points { rows })
     }
 
