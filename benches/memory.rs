@@ -1,7 +1,8 @@
 //! Peak memory of a long run against a short one. Statistics are streamed
 //! (histograms, time integrals, a slab of open questions, CSV rows written
 //! as they come), so ten simulated years of `scenarios/mercure.toml` must
-//! need about as much memory as one.
+//! need about as much memory as one; and so must a Mercure without staff,
+//! where nobody confirms answers and questions time out.
 //!
 //! Run: `cargo bench --bench memory` (1 vs 10 years). CI smoke-runs it
 //! with `-- --test` (1 vs 2 years). Each horizon runs in a fresh child
@@ -23,11 +24,16 @@ fn peak_kib() -> Option<u64> {
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
-/// In the child: simulate `years` of Mercure, streaming the time series to
-/// a temporary directory, and print the peak memory in KiB.
-fn child(years: u64) {
+/// In the child: simulate `years` of Mercure (without staff if `no_staff`:
+/// nobody confirms, questions pile up and time out), streaming the time
+/// series to a temporary directory, and print the peak memory in KiB.
+fn child(years: u64, no_staff: bool) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/mercure.toml");
-    let sets = vec![format!("simulation.horizon={}d", 365 * years)];
+    let mut sets = vec![format!("simulation.horizon={}d", 365 * years)];
+    if no_staff {
+        sets.push("staff.teams.technical.count=0".into());
+        sets.push("staff.teams.commercial.count=0".into());
+    }
     let loaded = scenario::load(&path, &sets).unwrap_or_else(|e| panic!("{e}"));
     let dir = std::env::temp_dir().join(format!("entraide-memory-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
@@ -47,7 +53,7 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     if let Some(i) = args.iter().position(|a| a == CHILD_FLAG) {
         let years = args.get(i + 1).and_then(|y| y.parse().ok()).unwrap_or(1);
-        child(years);
+        child(years, args.iter().any(|a| a == "--no-staff"));
         return;
     }
     if peak_kib().is_none() {
@@ -57,38 +63,43 @@ fn main() {
     let smoke = args.iter().any(|a| a == "--test");
     let horizons: [u64; 2] = if smoke { [1, 2] } else { [1, 10] };
     let exe = std::env::current_exe().expect("own path");
-    let mut peaks = Vec::new();
-    for years in horizons {
-        let out = Command::new(&exe)
-            .args([CHILD_FLAG, &years.to_string()])
-            .output()
-            .expect("child runs");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let text = String::from_utf8_lossy(&out.stdout);
-        let mut fields = text.split_whitespace();
-        let kib: u64 = fields.next().and_then(|f| f.parse().ok()).expect("peak");
-        let questions: u64 = fields.next().and_then(|f| f.parse().ok()).expect("count");
+    for (label, extra) in [
+        ("mercure.toml", None),
+        ("mercure.toml without staff", Some("--no-staff")),
+    ] {
+        let mut peaks = Vec::new();
+        for years in horizons {
+            let mut command = Command::new(&exe);
+            command.args([CHILD_FLAG, &years.to_string()]);
+            command.args(extra);
+            let out = command.output().expect("child runs");
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let text = String::from_utf8_lossy(&out.stdout);
+            let mut fields = text.split_whitespace();
+            let kib: u64 = fields.next().and_then(|f| f.parse().ok()).expect("peak");
+            let questions: u64 = fields.next().and_then(|f| f.parse().ok()).expect("count");
+            println!(
+                "memory: {label}, {years:>2} simulated year(s), {questions:>9} questions: peak RSS {:.1} MiB",
+                kib as f64 / 1024.0
+            );
+            peaks.push(kib);
+        }
+        let (short, long) = (peaks[0] as f64, peaks[1] as f64);
         println!(
-            "memory: mercure.toml, {years:>2} simulated year(s), {questions:>9} questions: peak RSS {:.1} MiB",
-            kib as f64 / 1024.0
+            "memory: {label}: {}-year / {}-year peak = {:.2}",
+            horizons[1],
+            horizons[0],
+            long / short
         );
-        peaks.push(kib);
+        assert!(
+            long <= 1.25 * short + 4096.0,
+            "{label}: memory grows with the horizon: {short} KiB for {} year(s), {long} KiB for {}",
+            horizons[0],
+            horizons[1]
+        );
     }
-    let (short, long) = (peaks[0] as f64, peaks[1] as f64);
-    println!(
-        "memory: {}-year / {}-year peak = {:.2}",
-        horizons[1],
-        horizons[0],
-        long / short
-    );
-    assert!(
-        long <= 1.25 * short + 4096.0,
-        "memory grows with the horizon: {short} KiB for {} year(s), {long} KiB for {}",
-        horizons[0],
-        horizons[1]
-    );
 }
