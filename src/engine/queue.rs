@@ -1,8 +1,10 @@
 //! The future event list: a binary heap ordered by (time, insertion
 //! counter), so events at the same instant come out first-in first-out,
-//! never by accident of the heap.
+//! never by accident of the heap. Events are scheduled by *relative* delay
+//! from the queue's clock (the time of the event being handled), so an
+//! event in the past cannot be written.
 
-use crate::time::SimTime;
+use crate::time::{SimDuration, SimTime};
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
@@ -44,6 +46,9 @@ impl<E> Ord for Entry<E> {
 pub struct EventQueue<E> {
     heap: BinaryHeap<Entry<E>>,
     next_seq: u64,
+    /// The time of the last event popped (zero before the first): the
+    /// origin of every delay.
+    now: SimTime,
 }
 
 impl<E> Default for EventQueue<E> {
@@ -51,12 +56,21 @@ impl<E> Default for EventQueue<E> {
         EventQueue {
             heap: BinaryHeap::new(),
             next_seq: 0,
+            now: SimTime::ZERO,
         }
     }
 }
 
 impl<E> EventQueue<E> {
-    pub fn schedule(&mut self, time: SimTime, event: E) {
+    /// The queue's clock: the time of the event being handled.
+    pub fn now(&self) -> SimTime {
+        self.now
+    }
+
+    /// Schedules `event` after `delay` from now (zero: later at this very
+    /// instant, after the events already due now).
+    pub fn schedule_in(&mut self, delay: SimDuration, event: E) {
+        let time = self.now + delay;
         self.heap.push(Entry {
             key: (u128::from(time.as_millis()) << 64) | u128::from(self.next_seq),
             event,
@@ -64,9 +78,18 @@ impl<E> EventQueue<E> {
         self.next_seq += 1;
     }
 
-    /// The earliest event, if any.
+    /// Schedules `event` at an instant computed elsewhere (a profile's next
+    /// arrival, a shift change), which is never before now.
+    pub fn schedule_at(&mut self, time: SimTime, event: E) {
+        debug_assert!(time >= self.now, "an event in the past");
+        self.schedule_in(time.since(self.now), event);
+    }
+
+    /// The earliest event, if any; the clock moves to its time.
     pub fn pop(&mut self) -> Option<(SimTime, E)> {
-        self.heap.pop().map(|e| (e.time(), e.event))
+        let entry = self.heap.pop()?;
+        self.now = entry.time();
+        Some((self.now, entry.event))
     }
 
     pub fn peek_time(&self) -> Option<SimTime> {
@@ -89,20 +112,32 @@ mod tests {
     #[test]
     fn pops_in_time_order_and_ties_first_in_first_out() {
         let mut q = EventQueue::default();
-        q.schedule(SimTime(5), "b1");
-        q.schedule(SimTime(1), "a");
-        q.schedule(SimTime(5), "b2");
-        q.schedule(SimTime(9), "c");
-        q.schedule(SimTime(5), "b3");
+        q.schedule_in(SimDuration(5), "b1");
+        q.schedule_in(SimDuration(1), "a");
+        q.schedule_in(SimDuration(5), "b2");
+        q.schedule_in(SimDuration(9), "c");
+        q.schedule_in(SimDuration(5), "b3");
         let order: Vec<&str> = std::iter::from_fn(|| q.pop().map(|(_, e)| e)).collect();
         assert_eq!(order, ["a", "b1", "b2", "b3", "c"]);
+    }
+
+    #[test]
+    fn delays_count_from_the_event_being_handled() {
+        let mut q = EventQueue::default();
+        q.schedule_in(SimDuration(10), "first");
+        assert_eq!(q.pop(), Some((SimTime(10), "first")));
+        assert_eq!(q.now(), SimTime(10));
+        q.schedule_in(SimDuration(5), "later");
+        q.schedule_at(SimTime(12), "sooner");
+        assert_eq!(q.pop(), Some((SimTime(12), "sooner")));
+        assert_eq!(q.pop(), Some((SimTime(15), "later")));
     }
 
     #[test]
     fn many_ties_stay_fifo() {
         let mut q = EventQueue::default();
         for i in 0..10_000u32 {
-            q.schedule(SimTime(u64::from(i % 3)), i);
+            q.schedule_in(SimDuration(u64::from(i % 3)), i);
         }
         let mut last = (SimTime(0), 0u32);
         let mut first = true;

@@ -9,11 +9,12 @@
 //! up the customer sees activity (the M/M/n+M convention: no abandonment
 //! in service). A wrong answer puts the question back and restarts it.
 
-use super::expert::ExpertId;
-use super::question::{QuestionRef, Status};
+use super::ids::ExpertId;
+use super::questions::QuestionRef;
 use super::{Event, Observer, World};
 use crate::engine::EventQueue;
 use crate::metrics::Outcome;
+use crate::rng::SimRng;
 use crate::time::SimDuration;
 use rand::RngExt;
 
@@ -25,7 +26,14 @@ impl<O: Observer> World<'_, O> {
 
     pub(super) fn draw_patience(&mut self, r: QuestionRef) -> SimDuration {
         let patience = &self.sc.customers.patience;
-        patience.sample_duration(&mut self.question_mut(r).rng)
+        patience.sample_duration(self.customer_rng(r))
+    }
+
+    /// The customer's own generator; callers check the reference is live.
+    fn customer_rng(&mut self, r: QuestionRef) -> &mut SimRng {
+        self.questions
+            .customer_rng(r)
+            .expect("callers check the reference is live")
     }
 
     /// Starts the patience clock, unless someone already picked the
@@ -36,11 +44,10 @@ impl<O: Observer> World<'_, O> {
         r: QuestionRef,
         patience: SimDuration,
     ) {
-        let now = self.now;
         if let Some(q) = self.questions.get(r)
-            && q.status == Status::Waiting
+            && self.questions.is_waiting(r)
         {
-            queue.schedule(now + patience, Event::PatienceRanOut(r, q.patience_token));
+            queue.schedule_in(patience, Event::PatienceRanOut(r, q.patience_token));
         }
     }
 
@@ -53,25 +60,14 @@ impl<O: Observer> World<'_, O> {
         let Some(q) = self.questions.get(r) else {
             return;
         };
-        if q.status != Status::Waiting || q.patience_token != token {
+        if !self.questions.is_waiting(r) || q.patience_token != token {
             return;
         }
         let now = self.now;
-        let max_chases = self.sc.customers.max_chases;
-        if q.chases < max_chases {
-            let first_chase = q.chases == 0;
-            let (counted, topic, community) = (q.counted, q.topic, q.community_answerable());
-            self.remove_from_pools(r);
-            let q = self.question_mut(r);
-            q.chases += 1;
-            if counted {
-                self.m.chases += 1;
-                if first_chase {
-                    self.m.chased_questions += 1;
-                }
-            }
-            self.m.hour.chases += 1;
-            self.return_to_pools(r);
+        let (counted, topic, community) = (q.counted, q.topic, q.community_answerable());
+        if q.chases < self.sc.customers.max_chases {
+            let before = self.questions.chase(r);
+            self.metrics.chased(counted, before == 0);
             if community {
                 let penalty = self.sc.experts.engagement.chased;
                 self.penalise_online_experts(topic, penalty);
@@ -82,22 +78,18 @@ impl<O: Observer> World<'_, O> {
                 self.offer_to_staff(queue, topic);
             }
         } else {
-            let complain_probability = self.sc.customers.complain_probability;
-            let q = self.question_mut(r);
-            let complains = q.rng.random::<f64>() < complain_probability;
-            let (counted, waited, never_picked) =
-                (q.counted, now.since(q.posted), q.picked_up.is_none());
+            let (waited, never_picked) = (now.since(q.posted), q.picked_up.is_none());
+            let complains =
+                self.customer_rng(r).random::<f64>() < self.sc.customers.complain_probability;
             if never_picked {
-                self.m.record_wait(counted, waited, false);
+                self.metrics.abandoned(counted, waited);
             }
-            self.close(
-                r,
-                if complains {
-                    Outcome::Complained
-                } else {
-                    Outcome::Exited
-                },
-            );
+            let outcome = if complains {
+                Outcome::Complained
+            } else {
+                Outcome::Exited
+            };
+            self.close(r, outcome);
         }
     }
 
@@ -114,26 +106,21 @@ impl<O: Observer> World<'_, O> {
         let (accept_probability, become_expert) =
             (c.accept_probability, c.become_expert_probability);
         let conversion_delay = &self.sc.customers.conversion_delay;
-        let q = self
-            .questions
-            .get_mut(r)
-            .expect("callers check the reference is live");
-        let accepts = q.rng.random::<f64>() < accept_probability;
-        let converts = q.rng.random::<f64>() < become_expert;
-        let counted = q.counted;
+        let counted = self.questions.get(r).is_some_and(|q| q.counted);
+        let rng = self.customer_rng(r);
+        let accepts = rng.random::<f64>() < accept_probability;
+        let converts = rng.random::<f64>() < become_expert;
         if accepts {
-            if counted {
-                self.m.accepted += 1;
-            }
+            self.metrics.accepted(counted);
             if let Some(e) = author {
                 let weight = self.sc.experts.engagement.accepted;
-                self.recognise(e, weight);
+                self.members.recognise(e, now, weight);
             }
         }
         if converts {
-            let delay = conversion_delay.sample_duration(&mut self.question_mut(r).rng);
+            let delay = conversion_delay.sample_duration(self.customer_rng(r));
             if now + delay <= self.horizon {
-                queue.schedule(now + delay, Event::ExpertRecruited);
+                queue.schedule_in(delay, Event::ExpertRecruited);
             }
         }
     }

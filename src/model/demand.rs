@@ -3,11 +3,13 @@
 //! knowledge base (public answers, decaying with a half-life) keeps a share
 //! of would-be askers from posting, up to a ceiling.
 
-use super::question::Question;
+use super::questions::Question;
+use super::weekly::WeeklyProfile;
 use super::{Event, Observer, Stop, World};
 use crate::engine::EventQueue;
 use crate::rng::entity_rng;
-use crate::time::SimTime;
+use crate::scenario::Scenario;
+use crate::time::{MS_PER_DAY, SimTime};
 use rand::RngExt;
 use rand_distr::{Distribution, Exp1};
 
@@ -38,6 +40,31 @@ impl Knowledge {
     }
 }
 
+/// The demand process's state: its rate profile, each topic's knowledge
+/// base, and the next question's sequence number.
+#[derive(Debug)]
+pub struct Demand {
+    profile: WeeklyProfile,
+    /// Questions per ms at profile multiplier 1, before deflection.
+    per_ms: f64,
+    knowledge: Vec<Knowledge>,
+    next_question_id: u64,
+}
+
+impl Demand {
+    pub fn new(sc: &Scenario) -> Demand {
+        Demand {
+            profile: WeeklyProfile::new(&sc.demand.hourly_profile, &sc.demand.weekly_profile),
+            per_ms: sc.demand.questions_per_day / MS_PER_DAY as f64,
+            knowledge: vec![
+                Knowledge::new(sc.deflection.initial_knowledge);
+                sc.demand.topics.len()
+            ],
+            next_question_id: 0,
+        }
+    }
+}
+
 impl<O: Observer> World<'_, O> {
     /// Share of a topic's would-be questions deflected right now.
     fn deflected_share(&self, topic: usize) -> f64 {
@@ -45,7 +72,7 @@ impl<O: Observer> World<'_, O> {
         if d.max_share == 0.0 {
             return 0.0;
         }
-        let k = self.knowledge[topic].value_at(self.now, d.half_life.as_millis() as f64);
+        let k = self.demand.knowledge[topic].value_at(self.now, d.half_life.as_millis() as f64);
         d.max_share * k / (k + d.half_saturation)
     }
 
@@ -53,18 +80,19 @@ impl<O: Observer> World<'_, O> {
     pub(super) fn add_knowledge(&mut self, topic: usize) {
         if self.sc.deflection.max_share > 0.0 {
             let half_life = self.sc.deflection.half_life.as_millis() as f64;
-            self.knowledge[topic].add(self.now, half_life, 1.0);
+            self.demand.knowledge[topic].add(self.now, half_life, 1.0);
         }
     }
 
     pub(super) fn schedule_next_arrival(&mut self, queue: &mut EventQueue<Event>) {
-        let budget: f64 = Exp1.sample(&mut self.arrivals_rng);
+        let budget: f64 = Exp1.sample(&mut self.streams.arrivals);
         if let Some(t) = self
-            .demand_profile
-            .next_time(self.now, self.demand_per_ms, budget)
+            .demand
+            .profile
+            .next_time(self.now, self.demand.per_ms, budget)
             && t <= self.horizon
         {
-            queue.schedule(t, Event::QuestionArrived);
+            queue.schedule_at(t, Event::QuestionArrived);
         }
     }
 
@@ -76,7 +104,7 @@ impl<O: Observer> World<'_, O> {
         // takes the slice share_k × (1 − deflected_k) of [0, 1); the rest of
         // [0, 1) is the deflected mass. Exact thinning: the undeflected
         // rate never exceeds the proposal rate.
-        let u: f64 = self.arrivals_rng.random();
+        let u: f64 = self.streams.arrivals.random();
         let mut cumulative = 0.0;
         let mut chosen = None;
         for (k, topic) in self.sc.demand.topics.iter().enumerate() {
@@ -86,7 +114,7 @@ impl<O: Observer> World<'_, O> {
                 break;
             }
         }
-        let account_draw: f64 = self.arrivals_rng.random();
+        let account_draw: f64 = self.streams.arrivals.random();
         self.schedule_next_arrival(queue);
         if let Some(topic) = chosen {
             let needs_account = account_draw < self.sc.demand.topics[topic].account_probability;
@@ -102,22 +130,17 @@ impl<O: Observer> World<'_, O> {
         needs_account: bool,
     ) -> Result<(), Stop> {
         let now = self.now;
-        let id = self.next_question_id;
-        self.next_question_id += 1;
-        let counted = self.m.after_warmup(now);
-        let r = self.questions.insert(Question::new(
+        let id = self.demand.next_question_id;
+        self.demand.next_question_id += 1;
+        let counted = self.metrics.question_posted(now);
+        let r = self.questions.post(Question::new(
             id,
             now,
             topic,
             needs_account,
             counted,
-            entity_rng(self.customer_seed, id),
+            entity_rng(self.streams.customer_seed, id),
         ));
-        if counted {
-            self.m.posted += 1;
-        }
-        self.m.hour.posted += 1;
-        self.m.backlog.add(now, 1);
         if self.questions.live() as u64 > self.sc.simulation.max_open_questions {
             return Err(Stop::BacklogCap {
                 open: self.questions.live(),
@@ -133,13 +156,10 @@ impl<O: Observer> World<'_, O> {
         } else {
             policy.intervention_delay
         };
-        if !needs_account {
-            self.expert_pool[topic].insert((now, r.slot));
-        }
         if delay.as_millis() == 0 {
             self.make_staff_eligible(queue, r);
         } else {
-            queue.schedule(now + delay, Event::InterventionDelayElapsed(r));
+            queue.schedule_in(delay, Event::InterventionDelayElapsed(r));
         }
         if !needs_account {
             self.offer_to_experts(queue, r, None);

@@ -1,30 +1,45 @@
 //! The community: world state and the behaviour of each kind of agent.
 //!
-//! `World` holds plain structs indexed by ids (questions in a slab, experts
-//! and staff in vectors); `Event` is a closed enum; each agent's behaviour
-//! lives in its own file as `impl World` blocks: `demand` (arrivals and
-//! deflection), `customer` (patience, chasing, voice or exit), `expert`
-//! (sessions, answers, engagement), `staff` (shifts, the intervention
-//! policy, handling, escalation).
+//! Each piece of state has one owner with a small API:
+//! - `questions`: the open questions and their waiting pools (the rule
+//!   "which waiting question sits in which pool"), with `priority` giving
+//!   the staff order;
+//! - `members`: the expert members, their states and who is online;
+//! - `roster`: the staff, their shifts, tasks and idle lists;
+//! - `confirmations`: expert answers awaiting a staff confirmation;
+//! - `metrics::Metrics` (outside): everything measured, and the warm-up rule.
+//!
+//! `World` composes them; `Event` is a closed enum; each agent's behaviour
+//! lives in its own file as `impl World` blocks that call those APIs:
+//! `demand` (arrivals and deflection), `customer` (patience, chasing,
+//! voice or exit), `expert` (sessions, answers, engagement), `staff`
+//! (shifts, the intervention policy, handling, escalation). Events are
+//! scheduled by delay from now (`EventQueue::schedule_in`).
 
+mod confirmations;
 mod customer;
 mod demand;
 mod expert;
-pub mod question;
+pub mod ids;
+mod members;
+mod priority;
+pub mod questions;
+mod roster;
 mod staff;
 pub mod weekly;
 
 use crate::engine::{EventQueue, Model, run_until};
-use crate::metrics::summary::{self, HourRow, QuestionRow, Summary};
-use crate::metrics::{Metrics, Outcome, Responder, ratio};
+use crate::metrics::summary::{HourRow, QuestionRow, Summary};
+use crate::metrics::{ExpertAtEnd, Metrics, Outcome, Responder, RunInfo};
 use crate::rng::{SimRng, Stream, stream_rng, stream_seed};
-use crate::scenario::{Scenario, TeamId};
-use crate::time::{MS_PER_DAY, MS_PER_HOUR, SimTime};
-use demand::Knowledge;
-use expert::{Expert, ExpertId};
-use question::{QuestionRef, Slab, Status};
-use staff::{StaffMember, TeamState};
-use std::collections::{BTreeSet, VecDeque};
+use crate::scenario::Scenario;
+use crate::time::{MS_PER_HOUR, SimDuration, SimTime};
+use confirmations::Confirmations;
+use demand::Demand;
+use ids::{ExpertId, StaffId};
+use members::Members;
+use questions::{QuestionRef, Questions};
+use roster::Roster;
 use weekly::WeeklyProfile;
 
 /// What happens. Past tense for things that happened, present for clocks.
@@ -40,7 +55,7 @@ pub enum Event {
     ExpertCameOnline(ExpertId),
     ExpertSessionEnded(ExpertId),
     ExpertAnswerPosted(ExpertId),
-    StaffTaskFinished(u32),
+    StaffTaskFinished(StaffId),
     ShiftChanged {
         team: u16,
         pattern: u16,
@@ -97,43 +112,33 @@ pub fn simulate(scenario: &Scenario, seed: u64, observer: &mut impl Observer) ->
     world.finish(events, stop)
 }
 
+/// The generators of one run, one per purpose (see `rng`).
+struct Streams {
+    arrivals: SimRng,
+    expert_choice: SimRng,
+    staff: SimRng,
+    back_office: SimRng,
+    /// Seeds of the per-question and per-expert generators.
+    customer_seed: u64,
+    expert_seed: u64,
+}
+
 pub struct World<'a, O: Observer> {
     sc: &'a Scenario,
     observer: &'a mut O,
     seed: u64,
     now: SimTime,
     horizon: SimTime,
-    m: Metrics,
-    arrivals_rng: SimRng,
-    choice_rng: SimRng,
-    staff_rng: SimRng,
-    back_office_rng: SimRng,
-    customer_seed: u64,
-    expert_seed: u64,
-    demand_profile: WeeklyProfile,
-    /// Questions per ms at profile multiplier 1, before deflection.
-    demand_per_ms: f64,
-    knowledge: Vec<Knowledge>,
-    next_question_id: u64,
-    questions: Slab,
-    /// Per topic: community-answerable waiting questions, oldest first.
-    expert_pool: Vec<BTreeSet<(SimTime, u32)>>,
-    /// Per topic: waiting questions staff may take, in policy order.
-    staff_pool: Vec<BTreeSet<(u8, SimTime, u32)>>,
-    /// Per topic: expert answers awaiting a staff confirmation.
-    confirmations: Vec<VecDeque<(SimTime, ExpertId)>>,
-    experts: Vec<Expert>,
-    /// Experts online now (idle or writing), in no particular order.
-    online: Vec<ExpertId>,
+    metrics: Metrics,
+    streams: Streams,
+    demand: Demand,
+    questions: Questions,
+    confirmations: Confirmations,
+    members: Members,
+    /// When experts come online (hour of week), and their mean session.
     presence: WeeklyProfile,
     session_mean_ms: f64,
-    staff: Vec<StaffMember>,
-    teams: Vec<TeamState>,
-    /// Per topic: the teams that cover it.
-    topic_teams: Vec<Vec<TeamId>>,
-    /// Per topic: whether a team with staff covers it (else nobody will
-    /// ever confirm an answer there).
-    staffed_topic: Vec<bool>,
+    roster: Roster,
 }
 
 impl<'a, O: Observer> World<'a, O> {
@@ -144,150 +149,66 @@ impl<'a, O: Observer> World<'a, O> {
         queue: &mut EventQueue<Event>,
     ) -> World<'a, O> {
         let topics = sc.demand.topics.len();
-        let warmup_end = SimTime(sc.simulation.warmup.as_millis());
+        let engagement = &sc.experts.engagement;
         let mut world = World {
             sc,
             observer,
             seed,
             now: SimTime::ZERO,
             horizon: SimTime(sc.simulation.horizon.as_millis()),
-            m: Metrics::new(
-                warmup_end,
-                sc.simulation.response_targets.clone(),
-                sc.staff.teams.len(),
-            ),
-            arrivals_rng: stream_rng(seed, Stream::Arrivals),
-            choice_rng: stream_rng(seed, Stream::ExpertChoice),
-            staff_rng: stream_rng(seed, Stream::Staff),
-            back_office_rng: stream_rng(seed, Stream::BackOffice),
-            customer_seed: stream_seed(seed, Stream::Customers),
-            expert_seed: stream_seed(seed, Stream::Experts),
-            demand_profile: WeeklyProfile::new(
-                &sc.demand.hourly_profile,
-                &sc.demand.weekly_profile,
-            ),
-            demand_per_ms: sc.demand.questions_per_day / MS_PER_DAY as f64,
-            knowledge: vec![Knowledge::new(sc.deflection.initial_knowledge); topics],
-            next_question_id: 0,
-            questions: Slab::default(),
-            expert_pool: vec![BTreeSet::new(); topics],
-            staff_pool: vec![BTreeSet::new(); topics],
-            confirmations: vec![VecDeque::new(); topics],
-            experts: Vec::new(),
-            online: Vec::new(),
+            metrics: Metrics::new(sc),
+            streams: Streams {
+                arrivals: stream_rng(seed, Stream::Arrivals),
+                expert_choice: stream_rng(seed, Stream::ExpertChoice),
+                staff: stream_rng(seed, Stream::Staff),
+                back_office: stream_rng(seed, Stream::BackOffice),
+                customer_seed: stream_seed(seed, Stream::Customers),
+                expert_seed: stream_seed(seed, Stream::Experts),
+            },
+            demand: Demand::new(sc),
+            questions: Questions::new(topics, sc.policy.priority),
+            confirmations: Confirmations::new(topics),
+            members: Members::new(engagement.daily_decay, engagement.leave_below),
             presence: WeeklyProfile::new(&sc.experts.presence_hourly, &sc.experts.presence_weekly),
             session_mean_ms: sc.experts.session.mean(),
-            staff: Vec::new(),
-            teams: Vec::new(),
-            topic_teams: (0..topics)
-                .map(|topic| {
-                    (0..sc.staff.teams.len())
-                        .filter(|&t| sc.staff.teams[t].topics.contains(&topic))
-                        .collect()
-                })
-                .collect(),
-            staffed_topic: (0..topics)
-                .map(|topic| {
-                    sc.staff
-                        .teams
-                        .iter()
-                        .any(|t| t.count > 0 && t.topics.contains(&topic))
-                })
-                .collect(),
+            roster: Roster::new(sc),
         };
         world.schedule_next_arrival(queue);
         for _ in 0..sc.experts.initial {
             world.add_expert(queue, true);
         }
         world.start_staff(queue);
-        queue.schedule(SimTime(MS_PER_HOUR), Event::HourEnded);
+        queue.schedule_in(SimDuration(MS_PER_HOUR), Event::HourEnded);
         world
-    }
-
-    fn question_mut(&mut self, r: QuestionRef) -> &mut question::Question {
-        self.questions
-            .get_mut(r)
-            .expect("callers check the reference is live")
     }
 
     /// Gives a question its first response, if it had none.
     fn first_response(&mut self, r: QuestionRef, by: Responder) {
-        let now = self.now;
-        let q = self.question_mut(r);
-        if q.first_response.is_some() {
-            return;
+        if let Some((counted, waited)) = self.questions.respond(r, self.now, by) {
+            self.metrics.first_response(self.now, counted, waited, by);
         }
-        q.first_response = Some((now, by));
-        let (counted, waited) = (q.counted, now.since(q.posted));
-        self.m.backlog.add(now, -1);
-        self.m.record_first_response(counted, waited, by);
     }
 
-    /// Marks a question picked up (someone starts work on it): it leaves
-    /// the pools and its customer's patience clock stops.
+    /// Someone picks a question up (see `Questions::claim`).
     fn claim(&mut self, r: QuestionRef) {
-        let now = self.now;
-        let q = self.question_mut(r);
-        q.status = Status::Claimed;
-        q.patience_token = q.patience_token.wrapping_add(1);
-        let first_pickup = q.picked_up.is_none();
-        if first_pickup {
-            q.picked_up = Some(now);
+        if let Some((counted, waited)) = self.questions.claim(r, self.now) {
+            self.metrics.picked_up(counted, waited);
         }
-        let (counted, waited) = (q.counted, now.since(q.posted));
-        self.remove_from_pools(r);
-        if first_pickup {
-            self.m.record_wait(counted, waited, true);
-        }
-    }
-
-    fn remove_from_pools(&mut self, r: QuestionRef) {
-        let Some(q) = self.questions.get(r) else {
-            return;
-        };
-        let (topic, posted, class) = (q.topic, q.posted, q.staff_class);
-        self.expert_pool[topic].remove(&(posted, r.slot));
-        self.staff_pool[topic].remove(&(class, posted, r.slot));
     }
 
     /// Closes a question for good and records how it ended.
     fn close(&mut self, r: QuestionRef, outcome: Outcome) {
         let now = self.now;
-        self.remove_from_pools(r);
-        let Some(q) = self.questions.remove(r) else {
+        let Some(q) = self.questions.close(r) else {
             return;
         };
-        if q.first_response.is_none() {
-            self.m.backlog.add(now, -1);
-            self.m
-                .record_left_unanswered(q.counted, now.since(q.posted));
-        }
-        let h = &mut self.m.hour;
-        match outcome {
-            Outcome::Exited => h.exited += 1,
-            Outcome::Complained => h.complained += 1,
-            Outcome::ResolvedByBackOffice => h.resolved_back_office += 1,
-            _ => {}
-        }
-        if q.counted {
-            let m = &mut self.m;
-            match outcome {
-                Outcome::ResolvedByExpert => m.resolved_by_experts += 1,
-                Outcome::ResolvedByStaff => m.resolved_by_staff += 1,
-                Outcome::ResolvedByBackOffice => m.resolved_by_back_office += 1,
-                Outcome::Exited => m.exited += 1,
-                Outcome::Complained => m.complained += 1,
-                Outcome::Open | Outcome::InBackOffice => {}
-            }
-            if matches!(
-                outcome,
-                Outcome::ResolvedByExpert
-                    | Outcome::ResolvedByStaff
-                    | Outcome::ResolvedByBackOffice
-            ) {
-                self.m.record_resolution(true, now.since(q.posted));
-            }
-        }
+        self.metrics.question_closed(
+            now,
+            q.counted,
+            q.first_response.is_some(),
+            now.since(q.posted),
+            outcome,
+        );
         if self.observer.wants_questions() {
             let row = self.question_row(&q, Some(now), outcome);
             self.observer.question(&row);
@@ -296,7 +217,7 @@ impl<'a, O: Observer> World<'a, O> {
 
     fn question_row(
         &self,
-        q: &question::Question,
+        q: &questions::Question,
         closed: Option<SimTime>,
         outcome: Outcome,
     ) -> QuestionRow {
@@ -318,54 +239,12 @@ impl<'a, O: Observer> World<'a, O> {
     fn on_hour_ended(&mut self, queue: &mut EventQueue<Event>) {
         let now = self.now;
         self.check_overload();
-        // Confirmations staff did not get to in time lapse: the queue stays
-        // bounded even when staff are swamped.
-        let within = self.sc.policy.confirm_within;
-        for queue in &mut self.confirmations {
-            while queue.front().is_some_and(|&(t, _)| now.since(t) > within) {
-                queue.pop_front();
-            }
-        }
-        let hour_index = now.as_millis() / MS_PER_HOUR - 1;
-        let counts = std::mem::take(&mut self.m.hour);
-        let mut on_shift = 0.0;
-        let mut busy = 0.0;
-        let mut overtime = 0.0;
-        for team in &mut self.m.teams {
-            on_shift += team.on_shift.take_hour(now);
-            let busy_on = team.busy_on_shift.take_hour(now);
-            let busy_off = team.busy_off_shift.take_hour(now);
-            busy += busy_on + busy_off;
-            overtime += busy_off;
-        }
-        let row = HourRow {
-            hour: hour_index,
-            day: hour_index / 24,
-            weekday: ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-                [((hour_index / 24) % 7) as usize],
-            hour_of_day: hour_index % 24,
-            warmup: now <= self.m.warmup_end,
-            posted: counts.posted,
-            answers_expert: counts.answers_expert,
-            answers_staff: counts.answers_staff,
-            escalations: counts.escalations,
-            resolved_back_office: counts.resolved_back_office,
-            confirmations: counts.confirmations,
-            chases: counts.chases,
-            exited: counts.exited,
-            complained: counts.complained,
-            backlog: self.m.backlog.value(),
-            backlog_mean: self.m.backlog.take_hour(now),
-            experts_active: self.m.experts_active.value(),
-            experts_online_mean: self.m.experts_online.take_hour(now),
-            staff_on_shift_mean: on_shift,
-            staff_busy_mean: busy,
-            overtime_hours: overtime,
-        };
+        self.confirmations.lapse(now, self.sc.policy.confirm_within);
+        let row = self.metrics.end_hour(now);
         self.observer.hour(&row);
         let next = now.next_hour();
         if next <= self.horizon {
-            queue.schedule(next, Event::HourEnded);
+            queue.schedule_at(next, Event::HourEnded);
         }
     }
 
@@ -376,14 +255,7 @@ impl<'a, O: Observer> World<'a, O> {
             self.now = self.horizon;
         }
         let end = self.now;
-        let sc = self.sc;
-        let measured = end.since(self.m.warmup_end);
-        let measured_hours = measured.as_hours();
         // Open questions, in slot order.
-        let mut open = 0;
-        let mut open_unanswered = 0;
-        let mut in_back_office = 0;
-        let mut unanswered_at_end_ms = 0.0;
         let wants = self.observer.wants_questions();
         let mut rows = Vec::new();
         for q in self.questions.iter() {
@@ -394,18 +266,12 @@ impl<'a, O: Observer> World<'a, O> {
             } else {
                 Outcome::Open
             };
-            if q.counted {
-                match outcome {
-                    Outcome::InBackOffice => in_back_office += 1,
-                    _ => {
-                        open += 1;
-                        if q.first_response.is_none() {
-                            open_unanswered += 1;
-                            unanswered_at_end_ms += end.since(q.posted).as_millis() as f64;
-                        }
-                    }
-                }
-            }
+            self.metrics.open_at_end(
+                q.counted,
+                outcome,
+                q.first_response.is_some(),
+                end.since(q.posted),
+            );
             if wants {
                 rows.push(self.question_row(q, None, outcome));
             }
@@ -413,114 +279,23 @@ impl<'a, O: Observer> World<'a, O> {
         for row in &rows {
             self.observer.question(row);
         }
-        let m = &mut self.m;
-        let first_total: u64 = m.first_by.iter().sum();
-        let mut teams = std::collections::BTreeMap::new();
-        let (mut on_total, mut busy_total, mut overtime_total) = (0.0, 0.0, 0.0);
-        let (mut answers, mut confirmations, mut escalations) = (0, 0, 0);
-        for (i, team) in sc.staff.teams.iter().enumerate() {
-            let r = &mut m.teams[i];
-            let on = r.on_shift.area_hours(end);
-            let busy_on = r.busy_on_shift.area_hours(end);
-            let busy_off = r.busy_off_shift.area_hours(end);
-            on_total += on;
-            busy_total += busy_on + busy_off;
-            overtime_total += busy_off;
-            answers += r.answers;
-            confirmations += r.confirmations;
-            escalations += r.escalations;
-            teams.insert(
-                team.name.clone(),
-                summary::Team {
-                    count: u64::from(team.count),
-                    answers: r.answers,
-                    confirmations: r.confirmations,
-                    escalations: r.escalations,
-                    hours_on_shift: on,
-                    busy_hours: busy_on + busy_off,
-                    overtime_hours: busy_off,
-                    utilisation: ratio(busy_on, on),
-                },
-            );
-        }
-        let busy_on_total = busy_total - overtime_total;
-        let experts = self.expert_summary(end, measured);
-        let m = &mut self.m;
-        Summary {
-            scenario: summary::ScenarioInfo {
-                name: sc.name.clone(),
-                seed: self.seed,
-                horizon_days: sc.simulation.horizon.as_days(),
-                warmup_days: sc.simulation.warmup.as_days(),
-                measured_days: measured.as_days(),
-            },
-            questions: summary::Questions {
-                posted: m.posted,
-                resolved_by_experts: m.resolved_by_experts,
-                resolved_by_staff: m.resolved_by_staff,
-                escalated: m.escalated,
-                resolved_by_back_office: m.resolved_by_back_office,
-                in_back_office,
-                exited: m.exited,
-                complained: m.complained,
-                open,
-                open_unanswered,
-                per_day: ratio(m.posted as f64, measured.as_days()).unwrap_or(0.0),
-            },
-            answers: summary::Answers {
-                first_by_experts: m.first_by[Responder::Expert as usize],
-                first_by_staff: m.first_by[Responder::Staff as usize],
-                first_by_escalation: m.first_by[Responder::Escalation as usize],
-                expert_share: ratio(
-                    m.first_by[Responder::Expert as usize] as f64,
-                    first_total as f64,
-                ),
-                expert_answers: m.expert_answers,
-                expert_answers_wrong: m.expert_answers_wrong,
-                staff_answers: answers,
-                accepted: m.accepted,
-            },
-            first_response: m.first_response_times(),
-            resolution: m.resolution_times(),
-            waiting: m.waiting(),
-            backlog: {
-                let unanswered_hours =
-                    (m.unanswered_ms + unanswered_at_end_ms) / MS_PER_HOUR as f64;
-                let mean_hours_unanswered = ratio(unanswered_hours, m.posted as f64);
-                summary::Backlog {
-                    p50: m.backlog.time_quantile(end, 0.5),
-                    p90: m.backlog.time_quantile(end, 0.9),
-                    mean: ratio(m.backlog.area_hours(end), measured_hours).unwrap_or(0.0),
-                    peak: m.backlog.peak(),
-                    end: m.backlog.value(),
-                    mean_hours_unanswered,
-                    littles_law_mean: ratio(m.posted as f64, measured_hours)
-                        .zip(mean_hours_unanswered)
-                        .map(|(rate, w)| rate * w),
-                }
-            },
-            experts,
-            customers: summary::Customers {
-                chased: m.chased_questions,
-                chases: m.chases,
-                complained: m.complained,
-                exited: m.exited,
-            },
-            staff: summary::Staff {
-                answers,
-                confirmations,
-                escalations,
-                hours_on_shift: on_total,
-                busy_hours: busy_total,
-                overtime_hours: overtime_total,
-                utilisation: ratio(busy_on_total, on_total),
-                teams,
-            },
-            engine: summary::Engine {
-                events,
-                stopped_early: stop.map(|s| s.message()),
-            },
-        }
+        let experts: Vec<ExpertAtEnd> = self
+            .members
+            .all()
+            .iter()
+            .map(|x| ExpertAtEnd {
+                initial: x.initial,
+                departed_at: x.departed_at(),
+            })
+            .collect();
+        let engagement = self.members.engagement_of_members(end);
+        let run = RunInfo {
+            seed: self.seed,
+            end,
+            events,
+            stopped_early: stop.map(|s| s.message()),
+        };
+        self.metrics.summary(self.sc, run, &experts, &engagement)
     }
 }
 
@@ -548,17 +323,8 @@ impl<O: Observer> Model for World<'_, O> {
                 pattern,
                 index,
             } => self.on_shift_changed(queue, team as usize, pattern as usize, index as usize),
-            Event::BackOfficeResolved(r) => {
-                if self.questions.get(r).is_some() {
-                    self.close(r, Outcome::ResolvedByBackOffice);
-                }
-            }
-            Event::ExpertRecruited => {
-                if self.m.after_warmup(now) {
-                    self.m.experts_joined += 1;
-                }
-                self.add_expert(queue, false);
-            }
+            Event::BackOfficeResolved(r) => self.close(r, Outcome::ResolvedByBackOffice),
+            Event::ExpertRecruited => self.add_expert(queue, false),
             Event::HourEnded => self.on_hour_ended(queue),
         }
         Ok(())

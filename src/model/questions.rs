@@ -1,0 +1,435 @@
+//! The questions and where they wait: the one owner of the rule "which
+//! waiting question sits in which pool".
+//!
+//! A question is in its topic's **expert pool** while it is waiting and the
+//! community can answer it (not an account question), and in the **staff
+//! pool** while it is waiting and eligible for staff (it has waited the
+//! intervention or account delay), keyed by the staff priority. Claiming,
+//! requeueing, chasing and closing keep both pools right; nothing outside
+//! this file can change a question's status.
+//!
+//! Questions live in a slab whose slots are reused, so memory follows the
+//! number of *open* questions, not the horizon; a generation counter makes
+//! stale references (events still in the queue for a slot since reused)
+//! detectable.
+
+use super::priority::staff_class;
+use crate::metrics::Responder;
+use crate::rng::SimRng;
+use crate::scenario::{Priority, TopicId};
+use crate::time::{SimDuration, SimTime};
+use std::collections::BTreeSet;
+
+/// A reference to a question that knows which occupant of a slot it meant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QuestionRef {
+    pub slot: u32,
+    pub generation: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// Visible, unclaimed: in the expert pool (if the community can answer
+    /// it) and, once eligible, in the staff pool.
+    Waiting,
+    /// Someone is writing an answer (or handling the escalation).
+    Claimed,
+    /// Handed to the back office; resolved later.
+    BackOffice,
+}
+
+/// A question, read-only outside this file (`Questions` hands out only
+/// shared references): its status and pool keys change only through
+/// `Questions`, which keeps the pools right.
+#[derive(Debug, Clone)]
+pub struct Question {
+    pub generation: u32,
+    /// Sequence number in posting order (the trace id).
+    pub id: u64,
+    pub posted: SimTime,
+    pub topic: TopicId,
+    pub needs_account: bool,
+    /// Posted after the warm-up: counts towards statistics.
+    pub counted: bool,
+    pub status: Status,
+    pub chases: u32,
+    /// Bumped whenever the customer's patience clock stops, so that a
+    /// pending patience event for an older wait is ignored.
+    pub patience_token: u32,
+    pub staff_eligible: bool,
+    /// The staff-pool key class it was inserted with.
+    pub staff_class: u8,
+    /// Staff started escalating it (it counts as escalated from then on).
+    pub escalated: bool,
+    pub picked_up: Option<SimTime>,
+    pub first_response: Option<(SimTime, Responder)>,
+    /// The customer's own generator (patience, acceptance, voice/exit).
+    pub rng: SimRng,
+}
+
+impl Question {
+    /// A question just posted: waiting, unanswered, not yet eligible for
+    /// staff. The slab sets its generation.
+    pub fn new(
+        id: u64,
+        posted: SimTime,
+        topic: TopicId,
+        needs_account: bool,
+        counted: bool,
+        rng: SimRng,
+    ) -> Question {
+        Question {
+            generation: 0,
+            id,
+            posted,
+            topic,
+            needs_account,
+            counted,
+            status: Status::Waiting,
+            chases: 0,
+            patience_token: 0,
+            staff_eligible: false,
+            staff_class: 0,
+            escalated: false,
+            picked_up: None,
+            first_response: None,
+            rng,
+        }
+    }
+
+    pub fn community_answerable(&self) -> bool {
+        !self.needs_account
+    }
+}
+
+/// Slot storage with reuse.
+#[derive(Debug, Default)]
+struct Slab {
+    slots: Vec<(u32, Option<Question>)>,
+    free: Vec<u32>,
+    live: usize,
+}
+
+impl Slab {
+    fn insert(&mut self, mut question: Question) -> QuestionRef {
+        self.live += 1;
+        if let Some(slot) = self.free.pop() {
+            let entry = &mut self.slots[slot as usize];
+            question.generation = entry.0;
+            entry.1 = Some(question);
+            QuestionRef {
+                slot,
+                generation: entry.0,
+            }
+        } else {
+            let slot = self.slots.len() as u32;
+            question.generation = 0;
+            self.slots.push((0, Some(question)));
+            QuestionRef {
+                slot,
+                generation: 0,
+            }
+        }
+    }
+
+    fn get(&self, r: QuestionRef) -> Option<&Question> {
+        match self.slots.get(r.slot as usize) {
+            Some((generation, Some(q))) if *generation == r.generation => Some(q),
+            _ => None,
+        }
+    }
+
+    fn get_mut(&mut self, r: QuestionRef) -> Option<&mut Question> {
+        match self.slots.get_mut(r.slot as usize) {
+            Some((generation, Some(q))) if *generation == r.generation => Some(q),
+            _ => None,
+        }
+    }
+
+    /// The question at a slot, whatever its generation (pools hold slots).
+    fn at_slot(&self, slot: u32) -> Option<(QuestionRef, &Question)> {
+        match self.slots.get(slot as usize) {
+            Some((generation, Some(q))) => Some((
+                QuestionRef {
+                    slot,
+                    generation: *generation,
+                },
+                q,
+            )),
+            _ => None,
+        }
+    }
+
+    fn remove(&mut self, r: QuestionRef) -> Option<Question> {
+        let entry = self.slots.get_mut(r.slot as usize)?;
+        if entry.0 != r.generation || entry.1.is_none() {
+            return None;
+        }
+        let q = entry.1.take();
+        entry.0 = entry.0.wrapping_add(1);
+        self.free.push(r.slot);
+        self.live -= 1;
+        q
+    }
+
+    fn live(&self) -> usize {
+        self.live
+    }
+
+    /// Open questions in slot order (deterministic), for the end of a run.
+    fn iter(&self) -> impl Iterator<Item = &Question> {
+        self.slots.iter().filter_map(|(_, q)| q.as_ref())
+    }
+}
+
+/// A staff-pool key: (priority class, posted, slot), smallest first.
+type StaffKey = (u8, SimTime, u32);
+
+/// The open questions and their waiting pools.
+#[derive(Debug)]
+pub struct Questions {
+    slab: Slab,
+    priority: Priority,
+    /// Per topic: community-answerable waiting questions, oldest first.
+    expert_pool: Vec<BTreeSet<(SimTime, u32)>>,
+    /// Per topic: waiting questions staff may take, in policy order.
+    staff_pool: Vec<BTreeSet<StaffKey>>,
+}
+
+impl Questions {
+    pub fn new(topics: usize, priority: Priority) -> Questions {
+        Questions {
+            slab: Slab::default(),
+            priority,
+            expert_pool: vec![BTreeSet::new(); topics],
+            staff_pool: vec![BTreeSet::new(); topics],
+        }
+    }
+
+    /// Posts a question: waiting, and visible to experts if the community
+    /// can answer it.
+    pub fn post(&mut self, question: Question) -> QuestionRef {
+        let (topic, posted, community) = (
+            question.topic,
+            question.posted,
+            question.community_answerable(),
+        );
+        let r = self.slab.insert(question);
+        if community {
+            self.expert_pool[topic].insert((posted, r.slot));
+        }
+        r
+    }
+
+    pub fn get(&self, r: QuestionRef) -> Option<&Question> {
+        self.slab.get(r)
+    }
+
+    /// Whether `r` is open and waiting for someone to pick it up.
+    pub fn is_waiting(&self, r: QuestionRef) -> bool {
+        self.get(r).is_some_and(|q| q.status == Status::Waiting)
+    }
+
+    /// The customer's own generator (patience, acceptance, voice or exit).
+    pub fn customer_rng(&mut self, r: QuestionRef) -> Option<&mut SimRng> {
+        self.slab.get_mut(r).map(|q| &mut q.rng)
+    }
+
+    /// Open questions.
+    pub fn live(&self) -> usize {
+        self.slab.live()
+    }
+
+    /// Open questions in slot order (deterministic), for the end of a run.
+    pub fn iter(&self) -> impl Iterator<Item = &Question> {
+        self.slab.iter()
+    }
+
+    /// Community-answerable questions waiting, over all topics.
+    pub fn waiting_for_experts(&self) -> usize {
+        self.expert_pool.iter().map(BTreeSet::len).sum()
+    }
+
+    /// The oldest waiting question of the topics in `mask` (bit k: topic k).
+    pub fn next_for_expert(&self, mask: u64) -> Option<QuestionRef> {
+        let mut best: Option<(SimTime, u32)> = None;
+        let mut mask = mask;
+        while mask != 0 {
+            let k = mask.trailing_zeros() as usize;
+            mask &= mask - 1;
+            if let Some(&first) = self.expert_pool[k].first()
+                && best.is_none_or(|b| first < b)
+            {
+                best = Some(first);
+            }
+        }
+        best.and_then(|(_, slot)| self.slab.at_slot(slot))
+            .map(|(r, _)| r)
+    }
+
+    /// The first eligible question of `topics` under the staff priority.
+    pub fn next_for_staff(&self, topics: &[TopicId]) -> Option<QuestionRef> {
+        let mut best: Option<StaffKey> = None;
+        for &k in topics {
+            if let Some(&first) = self.staff_pool[k].first()
+                && best.is_none_or(|b| first < b)
+            {
+                best = Some(first);
+            }
+        }
+        best.and_then(|(_, _, slot)| self.slab.at_slot(slot))
+            .map(|(r, _)| r)
+    }
+
+    /// Someone starts work on `r`: it leaves the pools and its customer's
+    /// patience clock stops. Returns (counted, waited) on its first pickup.
+    pub fn claim(&mut self, r: QuestionRef, now: SimTime) -> Option<(bool, SimDuration)> {
+        self.remove_from_pools(r);
+        let q = self.slab.get_mut(r)?;
+        q.status = Status::Claimed;
+        q.patience_token = q.patience_token.wrapping_add(1);
+        if q.picked_up.is_some() {
+            return None;
+        }
+        q.picked_up = Some(now);
+        Some((q.counted, now.since(q.posted)))
+    }
+
+    /// Gives `r` its first response, if it had none. Returns (counted,
+    /// waited) when this was the first.
+    pub fn respond(
+        &mut self,
+        r: QuestionRef,
+        now: SimTime,
+        by: Responder,
+    ) -> Option<(bool, SimDuration)> {
+        let q = self.slab.get_mut(r)?;
+        if q.first_response.is_some() {
+            return None;
+        }
+        q.first_response = Some((now, by));
+        Some((q.counted, now.since(q.posted)))
+    }
+
+    /// A claimed question goes back to waiting (its answer was wrong).
+    pub fn requeue(&mut self, r: QuestionRef) {
+        if let Some(q) = self.slab.get_mut(r) {
+            q.status = Status::Waiting;
+        }
+        self.return_to_pools(r);
+    }
+
+    /// `r` has waited its delay: staff may take it from now on. Returns
+    /// whether it is waiting in the staff pool now (then staff should be
+    /// offered it); false if it was eligible already or is gone.
+    pub fn make_staff_eligible(&mut self, r: QuestionRef) -> bool {
+        let priority = self.priority;
+        let Some(q) = self.slab.get_mut(r) else {
+            return false;
+        };
+        if q.staff_eligible {
+            return false;
+        }
+        q.staff_eligible = true;
+        q.staff_class = staff_class(priority, q);
+        if q.status != Status::Waiting {
+            return false;
+        }
+        let key = (q.staff_class, q.posted, r.slot);
+        self.staff_pool[q.topic].insert(key);
+        true
+    }
+
+    /// The customer bumps a waiting thread: one more chase, and its place
+    /// in the staff order may change. Returns the chases before this one.
+    pub fn chase(&mut self, r: QuestionRef) -> u32 {
+        self.remove_from_pools(r);
+        let before = match self.slab.get_mut(r) {
+            Some(q) => {
+                q.chases += 1;
+                q.chases - 1
+            }
+            None => 0,
+        };
+        self.return_to_pools(r);
+        before
+    }
+
+    /// Staff start escalating `r` (it counts as escalated from then on).
+    /// Returns whether it counts towards statistics.
+    pub fn mark_escalated(&mut self, r: QuestionRef) -> bool {
+        self.slab.get_mut(r).is_some_and(|q| {
+            q.escalated = true;
+            q.counted
+        })
+    }
+
+    /// The escalation is handed to the back office. False if `r` is gone.
+    pub fn hand_to_back_office(&mut self, r: QuestionRef) -> bool {
+        self.slab.get_mut(r).is_some_and(|q| {
+            q.status = Status::BackOffice;
+            true
+        })
+    }
+
+    /// Closes `r` for good: out of the pools and the slab.
+    pub fn close(&mut self, r: QuestionRef) -> Option<Question> {
+        self.remove_from_pools(r);
+        self.slab.remove(r)
+    }
+
+    fn remove_from_pools(&mut self, r: QuestionRef) {
+        let Some(q) = self.slab.get(r) else {
+            return;
+        };
+        self.expert_pool[q.topic].remove(&(q.posted, r.slot));
+        self.staff_pool[q.topic].remove(&(q.staff_class, q.posted, r.slot));
+    }
+
+    /// Puts a waiting question back where experts and (if eligible) staff
+    /// can see it, keyed by its current staff class.
+    fn return_to_pools(&mut self, r: QuestionRef) {
+        let priority = self.priority;
+        let Some(q) = self.slab.get_mut(r) else {
+            return;
+        };
+        q.staff_class = staff_class(priority, q);
+        if q.community_answerable() {
+            self.expert_pool[q.topic].insert((q.posted, r.slot));
+        }
+        if q.staff_eligible {
+            self.staff_pool[q.topic].insert((q.staff_class, q.posted, r.slot));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rng::{Stream, stream_rng};
+
+    fn question(id: u64) -> Question {
+        Question::new(
+            id,
+            SimTime(id),
+            0,
+            false,
+            true,
+            stream_rng(1, Stream::Customers),
+        )
+    }
+
+    #[test]
+    fn reused_slots_invalidate_old_references() {
+        let mut slab = Slab::default();
+        let a = slab.insert(question(1));
+        assert_eq!(slab.get(a).map(|q| q.id), Some(1));
+        slab.remove(a);
+        let b = slab.insert(question(2));
+        assert_eq!(a.slot, b.slot, "the slot is reused");
+        assert!(slab.get(a).is_none(), "the old reference is stale");
+        assert!(slab.remove(a).is_none());
+        assert_eq!(slab.get(b).map(|q| q.id), Some(2));
+        assert_eq!(slab.live(), 1);
+    }
+}
