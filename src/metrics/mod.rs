@@ -1,14 +1,43 @@
 //! Streaming recorders: counters, histograms and time integrals that the
 //! model updates as events happen, in memory independent of the horizon,
-//! then turned into a `Summary`. `recorder` is the API the model calls and
-//! owns the warm-up rule; `summary` is the serialisable result.
+//! then turned into a `Summary`. `recorder::Metrics` is what the model
+//! feeds, in three parts (`questions`, `experts`, `staff`); `summary` is
+//! the serialisable result. The warm-up rule is `Warmup`, here.
 
+pub mod experts;
 pub mod histogram;
 pub mod level;
+pub mod questions;
 pub mod recorder;
+pub mod staff;
 pub mod summary;
 
-pub use recorder::{ExpertAtEnd, Metrics, RunInfo};
+use crate::time::SimTime;
+pub use experts::ExpertAtEnd;
+pub use recorder::{Metrics, RunInfo};
+
+/// The warm-up rule, in one place: what happens from the end of the
+/// warm-up on counts towards the statistics (a question counts if it was
+/// posted then); time integrals start there too (see `level`).
+#[derive(Debug, Clone, Copy)]
+pub struct Warmup {
+    end: SimTime,
+}
+
+impl Warmup {
+    pub fn new(end: SimTime) -> Warmup {
+        Warmup { end }
+    }
+
+    pub fn end(self) -> SimTime {
+        self.end
+    }
+
+    /// Whether something happening at `now` counts.
+    pub fn counts(self, now: SimTime) -> bool {
+        now >= self.end
+    }
+}
 
 /// a / b, or `None` when b is not positive (a share of nothing).
 pub fn ratio(a: f64, b: f64) -> Option<f64> {

@@ -67,7 +67,7 @@ impl<O: Observer> World<'_, O> {
         let (counted, topic, community) = (q.counted, q.topic, q.community_answerable());
         if q.chases < self.sc.customers.max_chases {
             let before = self.questions.chase(r);
-            self.metrics.chased(counted, before == 0);
+            self.metrics.questions.chased(counted, before == 0);
             if community {
                 let penalty = self.sc.experts.engagement.chased;
                 self.penalise_online_experts(topic, penalty);
@@ -82,7 +82,7 @@ impl<O: Observer> World<'_, O> {
             let complains =
                 self.customer_rng(r).random::<f64>() < self.sc.customers.complain_probability;
             if never_picked {
-                self.metrics.abandoned(counted, waited);
+                self.metrics.questions.abandoned(counted, waited);
             }
             let outcome = if complains {
                 Outcome::Complained
@@ -111,7 +111,7 @@ impl<O: Observer> World<'_, O> {
         let accepts = rng.random::<f64>() < accept_probability;
         let converts = rng.random::<f64>() < become_expert;
         if accepts {
-            self.metrics.accepted(counted);
+            self.metrics.questions.accepted(counted);
             if let Some(e) = author {
                 let weight = self.sc.experts.engagement.accepted;
                 self.members.recognise(e, now, weight);

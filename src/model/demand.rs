@@ -132,7 +132,7 @@ impl<O: Observer> World<'_, O> {
         let now = self.now;
         let id = self.demand.next_question_id;
         self.demand.next_question_id += 1;
-        let counted = self.metrics.question_posted(now);
+        let counted = self.metrics.questions.posted(now);
         let r = self.questions.post(Question::new(
             id,
             now,

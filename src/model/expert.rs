@@ -61,7 +61,7 @@ impl<O: Observer> World<'_, O> {
         }
         let expert = Expert::new(activity_hours, engagement, topics, initial, self.now, rng);
         self.members.join(expert);
-        self.metrics.expert_joined(self.now, !initial);
+        self.metrics.experts.joined(self.now, !initial);
         self.schedule_next_session(queue, id);
     }
 
@@ -102,7 +102,7 @@ impl<O: Observer> World<'_, O> {
             .sample_duration(self.members.rng(e))
             .max(SimDuration(1));
         self.members.come_online(e, now + session);
-        self.metrics.experts_online(now, 1);
+        self.metrics.experts.online(now, 1);
         queue.schedule_in(session, Event::ExpertSessionEnded(e));
         self.look_for_work(queue, e);
     }
@@ -116,15 +116,15 @@ impl<O: Observer> World<'_, O> {
 
     fn go_offline(&mut self, queue: &mut EventQueue<Event>, e: ExpertId) {
         self.members.go_offline(e);
-        self.metrics.experts_online(self.now, -1);
+        self.metrics.experts.online(self.now, -1);
         self.schedule_next_session(queue, e);
     }
 
     fn depart(&mut self, e: ExpertId) {
         if self.members.depart(e, self.now) {
-            self.metrics.experts_online(self.now, -1);
+            self.metrics.experts.online(self.now, -1);
         }
-        self.metrics.expert_departed(self.now);
+        self.metrics.experts.departed(self.now);
     }
 
     /// An idle online expert takes the oldest waiting question of their
@@ -185,8 +185,8 @@ impl<O: Observer> World<'_, O> {
             self.members.recognise(e, now, weight);
         }
         let counts = self.questions.get(r).map(|q| q.counted);
-        self.metrics
-            .expert_answer_posted(now, e.index(), counts, correct);
+        self.metrics.experts.answered(now, e.index());
+        self.metrics.questions.expert_answered(counts, correct);
         let Some(q) = self.questions.get(r) else {
             self.after_answer(queue, e);
             return;

@@ -185,14 +185,16 @@ impl<'a, O: Observer> World<'a, O> {
     /// Gives a question its first response, if it had none.
     fn first_response(&mut self, r: QuestionRef, by: Responder) {
         if let Some((counted, waited)) = self.questions.respond(r, self.now, by) {
-            self.metrics.first_response(self.now, counted, waited, by);
+            self.metrics
+                .questions
+                .first_response(self.now, counted, waited, by);
         }
     }
 
     /// Someone picks a question up (see `Questions::claim`).
     fn claim(&mut self, r: QuestionRef) {
         if let Some((counted, waited)) = self.questions.claim(r, self.now) {
-            self.metrics.picked_up(counted, waited);
+            self.metrics.questions.picked_up(counted, waited);
         }
     }
 
@@ -202,7 +204,7 @@ impl<'a, O: Observer> World<'a, O> {
         let Some(q) = self.questions.close(r) else {
             return;
         };
-        self.metrics.question_closed(
+        self.metrics.questions.closed(
             now,
             q.counted,
             q.first_response.is_some(),
@@ -266,7 +268,7 @@ impl<'a, O: Observer> World<'a, O> {
             } else {
                 Outcome::Open
             };
-            self.metrics.open_at_end(
+            self.metrics.questions.open_at_end(
                 q.counted,
                 outcome,
                 q.first_response.is_some(),

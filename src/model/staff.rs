@@ -59,7 +59,7 @@ impl<O: Observer> World<'_, O> {
     /// Moves a staff member on or off shift, keeping the levels right.
     fn set_on_shift(&mut self, s: StaffId, on: bool) {
         if let Some((team, busy)) = self.roster.set_on_shift(s, on) {
-            self.metrics.staff_shift_changed(self.now, team, on, busy);
+            self.metrics.staff.shift_changed(self.now, team, on, busy);
         }
     }
 
@@ -162,14 +162,14 @@ impl<O: Observer> World<'_, O> {
                 // The public acknowledgement is the customer's first response.
                 self.first_response(r, Responder::Escalation);
                 let counted = self.questions.mark_escalated(r);
-                self.metrics.escalation_started(counted);
+                self.metrics.questions.escalation_started(counted);
                 team.escalation_time
                     .sample_duration(&mut self.streams.staff)
             }
             Task::Confirm(_) => team.confirm_time.sample_duration(&mut self.streams.staff),
         };
         let on_shift = self.roster.start(s, task);
-        self.metrics.staff_busy(now, team_id, on_shift, 1);
+        self.metrics.staff.busy(now, team_id, on_shift, 1);
         queue.schedule_in(took, Event::StaffTaskFinished(s));
     }
 
@@ -178,11 +178,11 @@ impl<O: Observer> World<'_, O> {
         let Some((task, team, on_shift)) = self.roster.finish(s) else {
             return;
         };
-        self.metrics.staff_busy(now, team, on_shift, -1);
+        self.metrics.staff.busy(now, team, on_shift, -1);
         match task {
             Task::Answer(q) => self.staff_answered(queue, team, q),
             Task::Escalate(q) => {
-                self.metrics.escalation_handed_off(now, team);
+                self.metrics.staff.escalation_handed_off(now, team);
                 if self.questions.hand_to_back_office(q) {
                     let delay = self
                         .sc
@@ -193,7 +193,7 @@ impl<O: Observer> World<'_, O> {
                 }
             }
             Task::Confirm(e) => {
-                self.metrics.confirmation_done(now, team);
+                self.metrics.staff.confirmed(now, team);
                 let weight = self.sc.experts.engagement.confirmed;
                 self.members.recognise(e, now, weight);
             }
@@ -205,7 +205,7 @@ impl<O: Observer> World<'_, O> {
 
     fn staff_answered(&mut self, queue: &mut EventQueue<Event>, team: TeamId, r: QuestionRef) {
         let now = self.now;
-        self.metrics.staff_answered(now, team);
+        self.metrics.staff.answered(now, team);
         let Some(q) = self.questions.get(r) else {
             return;
         };
