@@ -273,14 +273,22 @@ fn timeseries_has_one_row_per_hour() {
 
 #[test]
 fn table_goes_to_stdout_and_files_only_with_out() {
-    let out = ok(&[
-        "run",
-        "scenarios/erlang-a.toml",
-        "--set",
-        "simulation.horizon=2d",
-        "--set",
-        "simulation.warmup=1d",
-    ]);
+    // Run from an empty directory: without --out nothing may appear there.
+    let cwd = temp("no-out-cwd");
+    std::fs::create_dir_all(&cwd).unwrap();
+    let scenario = root().join("scenarios/erlang-a.toml");
+    let out = Command::new(env!("CARGO_BIN_EXE_entraide"))
+        .args(["run", scenario.to_str().unwrap()])
+        .args([
+            "--set",
+            "simulation.horizon=2d",
+            "--set",
+            "simulation.warmup=1d",
+        ])
+        .current_dir(&cwd)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert!(stdout.contains("Time to first response"));
     assert!(stdout.contains("erlang-a"));
@@ -288,6 +296,36 @@ fn table_goes_to_stdout_and_files_only_with_out() {
         out.stderr.is_empty(),
         "nothing on stderr when it is not a terminal"
     );
+    let written: Vec<_> = std::fs::read_dir(&cwd).unwrap().collect();
+    assert!(
+        written.is_empty(),
+        "files written without --out: {written:?}"
+    );
+
+    // With --out: the summary and the time series, and the same table.
+    let dir = temp("with-out");
+    let with = ok(&[
+        "run",
+        "scenarios/erlang-a.toml",
+        "--set",
+        "simulation.horizon=2d",
+        "--set",
+        "simulation.warmup=1d",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    assert_eq!(String::from_utf8(with.stdout).unwrap(), stdout);
+    let mut files: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    assert_eq!(files, ["summary.json", "timeseries.csv"]);
+    let summary: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["scenario"]["name"], "erlang-a");
+    let _ = std::fs::remove_dir_all(&cwd);
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]

@@ -22,7 +22,8 @@ pub trait Model {
 }
 
 /// Runs events up to and including `horizon`; returns how many were
-/// handled. Events after the horizon stay unhandled.
+/// handled. Events after the horizon stay unhandled, and the clock then
+/// stands at the horizon.
 pub fn run_until<M: Model>(
     model: &mut M,
     queue: &mut EventQueue<M::Event>,
@@ -41,5 +42,6 @@ pub fn run_until<M: Model>(
             return Err((handled, stop));
         }
     }
+    queue.advance_to(horizon);
     Ok(handled)
 }

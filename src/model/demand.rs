@@ -3,7 +3,7 @@
 //! knowledge base (public answers, decaying with a half-life) keeps a share
 //! of would-be askers from posting, up to a ceiling.
 
-use super::questions::Question;
+use super::questions::{Question, QuestionRef};
 use super::weekly::WeeklyProfile;
 use super::{Event, Observer, Stop, World};
 use crate::engine::EventQueue;
@@ -123,12 +123,12 @@ impl<O: Observer> World<'_, O> {
         Ok(())
     }
 
-    fn post_question(
+    pub(super) fn post_question(
         &mut self,
         queue: &mut EventQueue<Event>,
         topic: usize,
         needs_account: bool,
-    ) -> Result<(), Stop> {
+    ) -> Result<QuestionRef, Stop> {
         let now = self.now;
         let id = self.demand.next_question_id;
         self.demand.next_question_id += 1;
@@ -165,6 +165,6 @@ impl<O: Observer> World<'_, O> {
             self.offer_to_experts(queue, r, None);
         }
         self.schedule_patience(queue, r, patience);
-        Ok(())
+        Ok(r)
     }
 }

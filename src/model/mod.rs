@@ -332,3 +332,6 @@ impl<O: Observer> Model for World<'_, O> {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod rules;
