@@ -10,25 +10,30 @@
 //! ## Data flow
 //!
 //! ```text
-//!  scenario.toml ──parse──▶ TOML tree ──--set──▶ scenario::Section reader
+//!  scenario.toml ──parse──▶ TOML tree ──--set──▶ scenario reader
 //!                                                   │ (every problem, with its path)
 //!                                                   ▼
 //!                                         scenario::Scenario (validated)
 //!                                                   │ + seed
 //!                                                   ▼
 //!   engine::run_until ◀──── model::World ──── rng streams (one per purpose)
-//!   (pop earliest event,      │  handles Event, schedules follow-ups,
-//!    advance the clock)       │  updates metrics (streaming)
+//!   (pop earliest event,      │  questions, members, roster: one owner each;
+//!    advance the clock)       │  behaviour files handle events, schedule
+//!                             │  follow-ups by delay, feed metrics::Metrics
 //!                             ▼
 //!              metrics::summary::Summary + HourRow / QuestionRow stream
 //!                             │
 //!                             ▼
-//!                 output (table, summary.json, timeseries.csv, questions.csv)
+//!        output (table, summary.json, timeseries.csv, questions.csv),
+//!        sweep (journal, runs.csv, points.csv), report (report.html)
 //! ```
 //!
-//! Only `app` (behind the binary) touches files and terminals; everything
-//! from `scenario` to `metrics` is pure: a run is a function of
-//! (scenario, seed).
+//! Everything from `scenario` to `metrics` is pure: a run is a function of
+//! (scenario, seed), and the simulation core (`engine`, `model`,
+//! `metrics`) does no I/O. Files are read by `scenario` (the scenario and
+//! its `extends`) and written by `output`, `sweep` (its journal and
+//! tables), `report` and `app`; only `app` (and `main`, for the error
+//! line) touches the terminal.
 
 pub mod app;
 pub mod cli;
