@@ -1,0 +1,112 @@
+//! The sweep file reader: a `[sweep]` table (scenario, replications, seed,
+//! fixed `set`s and `[sweep.vary]` factors) read into a `Request`, the same
+//! value the command line's `--vary`/`--set` flags fill in.
+
+use super::plan::{self, Factor};
+use super::{SweepError, io_at};
+use std::path::{Path, PathBuf};
+
+/// What a sweep file (`[sweep]` table) or the command line asks for.
+pub struct Request {
+    pub scenario: PathBuf,
+    pub sets: Vec<String>,
+    pub factors: Vec<Factor>,
+    pub replications: u32,
+    pub seed: u64,
+    pub shard: Option<(u64, u64)>,
+}
+
+/// Reads a sweep file: `[sweep]` with `scenario` (relative to the sweep
+/// file), `replications`, `seed`, `set` (fixed overrides) and a `[sweep.vary]`
+/// table of `path = "values"` (the `--vary` syntax) or `path = [values]`.
+/// Returns `None` if the file is a plain scenario.
+pub fn read_sweep_file(path: &Path) -> Result<Option<Request>, SweepError> {
+    let file = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(io_at(path))?;
+    let table: toml::Table = match text.parse() {
+        Ok(t) => t,
+        // Not TOML at all: let the scenario reader say so with its message.
+        Err(_) => return Ok(None),
+    };
+    let Some(sweep) = table.get("sweep") else {
+        return Ok(None);
+    };
+    let bad = |field: &str, expected: &str| {
+        SweepError::Usage(format!("{file}: sweep.{field}: expected {expected}"))
+    };
+    let toml::Value::Table(sweep) = sweep else {
+        return Err(bad("", "a table"));
+    };
+    for key in sweep.keys() {
+        if !["scenario", "replications", "seed", "set", "vary"].contains(&key.as_str()) {
+            return Err(bad(
+                key,
+                "one of scenario, replications, seed, set, vary (unknown field)",
+            ));
+        }
+    }
+    let scenario = match sweep.get("scenario") {
+        Some(toml::Value::String(s)) => path.parent().unwrap_or(Path::new(".")).join(s),
+        _ => {
+            return Err(bad(
+                "scenario",
+                "the path of the scenario file, relative to this file",
+            ));
+        }
+    };
+    let replications = match sweep.get("replications") {
+        None => 10,
+        Some(toml::Value::Integer(n)) if *n >= 1 && *n <= 1_000_000 => *n as u32,
+        _ => return Err(bad("replications", "a whole number from 1 to 1000000")),
+    };
+    let seed = match sweep.get("seed") {
+        None => 1,
+        Some(toml::Value::Integer(n)) if *n >= 0 => *n as u64,
+        _ => return Err(bad("seed", "a whole number >= 0")),
+    };
+    let sets = match sweep.get("set") {
+        None => Vec::new(),
+        Some(toml::Value::Array(items)) => items
+            .iter()
+            .map(|v| {
+                v.as_str()
+                    .map(str::to_string)
+                    .ok_or_else(|| bad("set", "a list of \"path=value\" strings"))
+            })
+            .collect::<Result<_, _>>()?,
+        _ => return Err(bad("set", "a list of \"path=value\" strings")),
+    };
+    let mut factors = Vec::new();
+    match sweep.get("vary") {
+        None => {}
+        Some(toml::Value::Table(vary)) => {
+            for (path, values) in vary {
+                let spec = match values {
+                    toml::Value::String(s) => s.clone(),
+                    toml::Value::Array(items) => items
+                        .iter()
+                        .map(|v| match v {
+                            toml::Value::String(s) => s.clone(),
+                            other => other.to_string(),
+                        })
+                        .collect::<Vec<_>>()
+                        .join(","),
+                    other => other.to_string(),
+                };
+                factors.push(
+                    plan::parse_vary(&format!("{path}={spec}"))
+                        .map_err(|e| SweepError::Usage(format!("{file}: sweep.vary: {e}")))?,
+                );
+            }
+        }
+        _ => return Err(bad("vary", "a table of path = \"values\"")),
+    }
+    Ok(Some(Request {
+        scenario,
+        sets,
+        factors,
+        replications,
+        seed,
+        shard: None,
+    }))
+}
