@@ -1,46 +1,139 @@
 //! The key measures of a run, as the columns of `runs.csv` and the basis of
-//! `points.csv`. Taken from the run summary by their path in
-//! `summary.json`, so the names match the documented summary keys.
+//! `points.csv`: one typed list read from the run `Summary`, so a renamed
+//! or retyped summary field fails to compile instead of leaving an empty
+//! column. Column names follow the documented `summary.json` keys.
 
 use crate::metrics::summary::Summary;
-use serde_json::Value;
 
-/// (column, path in summary.json). Shares within the scenario's response
-/// targets are added after these (`first_response_within_4h`, ...).
-const FIXED: &[(&str, &str)] = &[
-    ("questions_posted", "questions.posted"),
-    ("expert_share", "answers.expert_share"),
-    ("first_response_median_hours", "first_response.median_hours"),
-    ("first_response_mean_hours", "first_response.mean_hours"),
-    ("first_response_p90_hours", "first_response.p90_hours"),
-    ("first_response_p99_hours", "first_response.p99_hours"),
-    ("resolution_p90_hours", "resolution.p90_hours"),
-    ("backlog_mean", "backlog.mean"),
-    ("backlog_p90", "backlog.p90"),
-    ("backlog_peak", "backlog.peak"),
-    ("backlog_end", "backlog.end"),
-    ("experts_end", "experts.end"),
-    ("experts_joined", "experts.joined"),
-    ("experts_departed", "experts.departed"),
-    ("retention_30d", "experts.retention_30d"),
-    ("retention_90d", "experts.retention_90d"),
-    ("retention_180d", "experts.retention_180d"),
-    ("retention_365d", "experts.retention_365d"),
-    ("top_10pct_share", "experts.top_10pct_share"),
-    ("exited", "customers.exited"),
-    ("complained", "customers.complained"),
-    ("chased", "customers.chased"),
-    ("staff_answers", "staff.answers"),
-    ("staff_confirmations", "staff.confirmations"),
-    ("staff_escalations", "staff.escalations"),
-    ("staff_utilisation", "staff.utilisation"),
-    ("overtime_hours", "staff.overtime_hours"),
-    ("events", "engine.events"),
+/// One column of `runs.csv`: its name and how to read it from a summary
+/// (`None` where the run has no value: a retention beyond the horizon, a
+/// share of nothing).
+pub struct Measure {
+    pub column: &'static str,
+    pub value: fn(&Summary) -> Option<f64>,
+}
+
+/// The fixed measures, in column order. Shares within the scenario's
+/// response targets are added after these (`first_response_within_4h`,
+/// ...), then `stopped_early`.
+pub const MEASURES: &[Measure] = &[
+    Measure {
+        column: "questions_posted",
+        value: |s| Some(s.questions.posted as f64),
+    },
+    Measure {
+        column: "expert_share",
+        value: |s| s.answers.expert_share,
+    },
+    Measure {
+        column: "first_response_median_hours",
+        value: |s| s.first_response.median_hours,
+    },
+    Measure {
+        column: "first_response_mean_hours",
+        value: |s| s.first_response.mean_hours,
+    },
+    Measure {
+        column: "first_response_p90_hours",
+        value: |s| s.first_response.p90_hours,
+    },
+    Measure {
+        column: "first_response_p99_hours",
+        value: |s| s.first_response.p99_hours,
+    },
+    Measure {
+        column: "resolution_p90_hours",
+        value: |s| s.resolution.p90_hours,
+    },
+    Measure {
+        column: "backlog_mean",
+        value: |s| Some(s.backlog.mean),
+    },
+    Measure {
+        column: "backlog_p90",
+        value: |s| s.backlog.p90.map(|x| x as f64),
+    },
+    Measure {
+        column: "backlog_peak",
+        value: |s| Some(s.backlog.peak as f64),
+    },
+    Measure {
+        column: "backlog_end",
+        value: |s| Some(s.backlog.end as f64),
+    },
+    Measure {
+        column: "experts_end",
+        value: |s| Some(s.experts.end as f64),
+    },
+    Measure {
+        column: "experts_joined",
+        value: |s| Some(s.experts.joined as f64),
+    },
+    Measure {
+        column: "experts_departed",
+        value: |s| Some(s.experts.departed as f64),
+    },
+    Measure {
+        column: "retention_30d",
+        value: |s| s.experts.retention_30d,
+    },
+    Measure {
+        column: "retention_90d",
+        value: |s| s.experts.retention_90d,
+    },
+    Measure {
+        column: "retention_180d",
+        value: |s| s.experts.retention_180d,
+    },
+    Measure {
+        column: "retention_365d",
+        value: |s| s.experts.retention_365d,
+    },
+    Measure {
+        column: "top_10pct_share",
+        value: |s| s.experts.top_10pct_share,
+    },
+    Measure {
+        column: "exited",
+        value: |s| Some(s.customers.exited as f64),
+    },
+    Measure {
+        column: "complained",
+        value: |s| Some(s.customers.complained as f64),
+    },
+    Measure {
+        column: "chased",
+        value: |s| Some(s.customers.chased as f64),
+    },
+    Measure {
+        column: "staff_answers",
+        value: |s| Some(s.staff.answers as f64),
+    },
+    Measure {
+        column: "staff_confirmations",
+        value: |s| Some(s.staff.confirmations as f64),
+    },
+    Measure {
+        column: "staff_escalations",
+        value: |s| Some(s.staff.escalations as f64),
+    },
+    Measure {
+        column: "staff_utilisation",
+        value: |s| s.staff.utilisation,
+    },
+    Measure {
+        column: "overtime_hours",
+        value: |s| Some(s.staff.overtime_hours),
+    },
+    Measure {
+        column: "events",
+        value: |s| Some(s.engine.events as f64),
+    },
 ];
 
 /// The measure columns for a scenario with these response-target labels.
 pub fn columns(targets: &[String]) -> Vec<String> {
-    let mut names: Vec<String> = FIXED.iter().map(|(n, _)| n.to_string()).collect();
+    let mut names: Vec<String> = MEASURES.iter().map(|m| m.column.to_string()).collect();
     for t in targets {
         names.push(format!("first_response_within_{t}"));
     }
@@ -51,15 +144,7 @@ pub fn columns(targets: &[String]) -> Vec<String> {
 /// The values of `columns(targets)` for one run; `None` where the summary
 /// has no value (a retention beyond the horizon, a share of nothing).
 pub fn values(summary: &Summary, targets: &[String]) -> Vec<Option<f64>> {
-    let tree = serde_json::to_value(summary).unwrap_or(Value::Null);
-    let at = |path: &str| -> Option<f64> {
-        let mut node = &tree;
-        for key in path.split('.') {
-            node = node.get(key)?;
-        }
-        node.as_f64()
-    };
-    let mut out: Vec<Option<f64>> = FIXED.iter().map(|(_, p)| at(p)).collect();
+    let mut out: Vec<Option<f64>> = MEASURES.iter().map(|m| (m.value)(summary)).collect();
     for t in targets {
         out.push(summary.first_response.within.get(t));
     }
