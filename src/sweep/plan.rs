@@ -54,6 +54,15 @@ impl Plan {
         (run / r, (run % r) as u32)
     }
 
+    /// The points that a range of runs touches (empty for no runs).
+    pub fn points_of(&self, runs: &std::ops::Range<u64>) -> std::ops::Range<u64> {
+        if runs.is_empty() {
+            return 0..0;
+        }
+        let r = u64::from(self.replications);
+        runs.start / r..(runs.end - 1) / r + 1
+    }
+
     /// The value index of each factor at a point.
     pub fn coordinates(&self, point: u64) -> Vec<usize> {
         let mut rest = point;
@@ -310,6 +319,10 @@ mod tests {
         assert_eq!(plan.coordinates(3), [1, 0]);
         assert_eq!(plan.sets_of(5), ["a=2", "b=z"]);
         assert_eq!(plan.run_of(9), (2, 1));
+        assert_eq!(plan.points_of(&(0..24)), 0..6);
+        assert_eq!(plan.points_of(&(5..9)), 1..3);
+        assert_eq!(plan.points_of(&(8..12)), 2..3);
+        assert_eq!(plan.points_of(&(7..7)), 0..0);
         assert_eq!(plan.run_seed(3), plan.run_seed(3));
         assert_ne!(plan.run_seed(3), plan.run_seed(4));
     }

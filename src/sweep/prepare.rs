@@ -1,20 +1,26 @@
 //! Preparing a sweep: a `Request` checked and turned into a `Sweep` (its
-//! manifest with the plan, the scenario tree it varies), every point's
-//! scenario validated before anything is written.
+//! manifest with the plan, the validated scenario of each point it runs),
+//! every point's scenario validated once, before anything is written.
 
 use super::manifest::Manifest;
 use super::plan::{self, Plan, fnv1a, shard_range};
 use super::request::Request;
 use super::{SweepError, tables};
-use crate::scenario;
+use crate::scenario::{self, Scenario};
 use rayon::prelude::*;
 
-/// A sweep ready to run: its plan, the scenario tree it varies, and the
-/// checked settings of where and how.
+/// A sweep ready to run: its plan, the validated scenario of every point
+/// it runs, and the checked settings of where and how.
+///
+/// The scenarios are held for the whole sweep (one per point of this
+/// directory's run range, not per run): a few kilobytes each, so a grid of
+/// a hundred thousand points holds a few hundred megabytes. Grids that
+/// large are better sharded, which also divides this.
 pub struct Sweep {
     pub manifest: Manifest,
-    pub(super) tree: toml::Table,
-    pub(super) file: String,
+    /// The point of `scenarios[0]`.
+    first_point: u64,
+    scenarios: Vec<Scenario>,
     pub(super) layout: tables::Layout,
 }
 
@@ -59,21 +65,14 @@ impl Sweep {
                 "--set {bad:?}: a value contains a line break"
             )));
         }
-        let check = |sets: &[String]| -> Result<scenario::Loaded, SweepError> {
-            scenario::from_tree(tree.clone(), &file, sets).map_err(SweepError::from)
+        let check = |point: u64| -> Result<Scenario, SweepError> {
+            scenario::from_tree(tree.clone(), &file, &plan.sets_of(point))
+                .map(|loaded| loaded.scenario)
+                .map_err(SweepError::from)
         };
-        let base = check(&plan.sets_of(0))?;
-        // Every point, in parallel, so that no run can fail on its
-        // scenario once the sweep has started; the first failing point
-        // (in point order) is reported.
-        let failure = (1..plan.points())
-            .into_par_iter()
-            .find_first(|&point| check(&plan.sets_of(point)).is_err());
-        if let Some(point) = failure {
-            check(&plan.sets_of(point))?;
-        }
+        // Point 0 first: its response targets name the target columns.
+        let base = check(0)?;
         let targets: Vec<String> = base
-            .scenario
             .simulation
             .response_targets
             .iter()
@@ -81,6 +80,35 @@ impl Sweep {
             .collect();
         let runs = plan.runs();
         let range = shard_range(runs, request.shard);
+        // Every point is validated once, in parallel, so that no run can
+        // fail on its scenario once the sweep has started. The points this
+        // directory runs keep their validated scenario for the workers; the
+        // others (those of other shards) are only checked. The first
+        // failing point, in point order, is reported.
+        let kept = plan.points_of(&range);
+        let kept_rest = kept.start.max(1)..kept.end.max(1);
+        let checked: Vec<Result<Scenario, SweepError>> =
+            kept_rest.clone().into_par_iter().map(check).collect();
+        let kept_failure = checked
+            .iter()
+            .position(Result::is_err)
+            .map(|i| kept_rest.start + i as u64);
+        let other_failure = (1..kept.start.max(1))
+            .into_par_iter()
+            .chain((kept.end.max(1)..plan.points()).into_par_iter())
+            .find_first(|&point| check(point).is_err());
+        if let Some(point) = other_failure
+            && kept_failure.is_none_or(|k| point < k)
+        {
+            check(point)?;
+        }
+        let mut scenarios = Vec::with_capacity((kept.end - kept.start) as usize);
+        if kept.contains(&0) {
+            scenarios.push(base);
+        }
+        for scenario in checked {
+            scenarios.push(scenario?);
+        }
         let layout = tables::Layout::new(&plan);
         Ok(Sweep {
             manifest: Manifest {
@@ -92,9 +120,14 @@ impl Sweep {
                 shard: request.shard.map(|(i, n)| [i, n]),
                 run_range: [range.start, range.end],
             },
-            tree,
-            file,
+            first_point: kept.start,
+            scenarios,
             layout,
         })
+    }
+
+    /// The validated scenario of a point this directory runs.
+    pub(super) fn scenario_of(&self, point: u64) -> &Scenario {
+        &self.scenarios[(point - self.first_point) as usize]
     }
 }

@@ -6,7 +6,6 @@ use super::journal::{self, Journal};
 use super::prepare::Sweep;
 use super::{SweepError, io_at, measures, tables};
 use crate::model::{NoObserver, simulate};
-use crate::scenario;
 use rayon::prelude::*;
 use std::path::Path;
 
@@ -39,7 +38,7 @@ impl Sweep {
             .num_threads(threads.unwrap_or(0))
             .build()
             .map_err(|e| SweepError::Usage(format!("cannot start worker threads: {e}")))?;
-        let (tx, rx) = std::sync::mpsc::channel::<Result<(u64, String), SweepError>>();
+        let (tx, rx) = std::sync::mpsc::channel::<(u64, String)>();
         let simulated = pending.len() as u64;
         // Set on the first error, so workers stop taking new runs instead
         // of simulating the rest of the sweep for nothing.
@@ -56,8 +55,7 @@ impl Sweep {
                 })
             });
             let result = (|| {
-                for message in rx.iter() {
-                    let (run, row) = message?;
+                for (run, row) in rx.iter() {
                     journal.append(run, &row).map_err(io_at(&journal_path))?;
                     finished += 1;
                     progress(finished, total);
@@ -74,17 +72,16 @@ impl Sweep {
         Ok(simulated)
     }
 
-    fn simulate_run(&self, run: u64) -> Result<(u64, String), SweepError> {
+    fn simulate_run(&self, run: u64) -> (u64, String) {
         let plan = &self.manifest.plan;
         let (point, replication) = plan.run_of(run);
-        let loaded = scenario::from_tree(self.tree.clone(), &self.file, &plan.sets_of(point))?;
         let summary = simulate(
-            &loaded.scenario,
+            self.scenario_of(point),
             plan.run_seed(replication),
             &mut NoObserver,
         );
         let values = measures::values(&summary, &self.manifest.targets);
-        Ok((run, tables::run_row(&self.layout, plan, run, &values)))
+        (run, tables::run_row(&self.layout, plan, run, &values))
     }
 
     /// Writes runs.csv and points.csv from the journal, then drops it.
