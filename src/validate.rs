@@ -8,11 +8,12 @@
 //! simulated means and their standard errors across replications are
 //! compared with the exact values of `queueing::exact_metrics`.
 
+use crate::dist::{DistSpec, Sampler};
 use crate::model::{NoObserver, simulate};
 use crate::queueing::{QueueMetrics, QueueModel, exact_metrics};
 use crate::rng::mix64;
 use crate::scenario::{self, Scenario};
-use crate::time::{MS_PER_HOUR, SimDuration};
+use crate::time::{MS_PER_DAY, MS_PER_HOUR, SimDuration};
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -193,8 +194,10 @@ pub enum ValidateError {
     Stopped(String),
 }
 
-/// The scenario of one replication of a case.
-fn scenario_for(case: &Case, effort: &Effort) -> Result<Scenario, ValidateError> {
+/// The scenario of one replication of a case: the validated reduction
+/// (`base`, from `scenarios/erlang-a.toml`) with the case's typed values
+/// set, so it runs through the same engine and model as any scenario file.
+fn scenario_for(case: &Case, effort: &Effort, base: &Scenario) -> Result<Scenario, ValidateError> {
     let per_replication = (effort.customers / u64::from(effort.replications.max(1))).max(1) as f64;
     let measured_hours = per_replication / case.arrival_rate_per_hour;
     // Warm-up: long against the slowest clock of the queue (handling,
@@ -210,36 +213,63 @@ fn scenario_for(case: &Case, effort: &Effort) -> Result<Scenario, ValidateError>
         .max(10.0 * patience)
         .max(5.0 * relaxation)
         .max(0.02 * measured_hours);
-    let hours = |h: f64| SimDuration::from_hours(h).to_string();
-    let ms = |h: f64| format!("{}ms", (h * MS_PER_HOUR as f64).round().max(1.0));
-    let patience = match case.mean_patience_hours {
-        Some(p) => format!("{{ dist = \"exponential\", mean = \"{}\" }}", ms(p)),
-        // Never abandoning: a patience far beyond any horizon.
-        None => "{ dist = \"constant\", value = \"100000d\" }".to_string(),
+    // Durations in whole milliseconds (at least 1), as the scenario's
+    // clock counts them.
+    let ms = |h: f64| (h * MS_PER_HOUR as f64).round().max(1.0);
+    let exponential = |mean_hours: f64| {
+        DistSpec::Exponential {
+            mean: ms(mean_hours),
+        }
+        .sampler()
+        .map_err(|e| ValidateError::Scenario(format!("{}: {e}", case.name)))
     };
-    let sets = vec![
-        format!("name=\"{}\"", case.name),
-        format!(
-            "demand.questions_per_day={}",
-            case.arrival_rate_per_hour * 24.0
-        ),
-        format!("staff.teams.agents.count={}", case.servers),
-        format!(
-            "staff.teams.agents.answer_time={{ dist = \"exponential\", mean = \"{}\" }}",
-            ms(case.mean_handling_hours)
-        ),
-        format!("customers.patience={patience}"),
-        format!("simulation.warmup={}", hours(warmup_hours)),
-        format!(
-            "simulation.horizon={}",
-            hours(warmup_hours + measured_hours)
-        ),
-        format!(
-            "simulation.response_targets=[\"{}\"]",
-            ms(case.target_hours)
-        ),
-    ];
-    scenario::parse(ERLANG_A, "scenarios/erlang-a.toml (built in)", &sets)
+    let mut scenario = base.clone();
+    scenario.name = case.name.clone();
+    scenario.demand.questions_per_day = case.arrival_rate_per_hour * 24.0;
+    scenario.customers.patience = match case.mean_patience_hours {
+        Some(p) => exponential(p)?,
+        // Never abandoning: a patience far beyond any horizon.
+        None => Sampler::Constant(SimDuration::from_days(100_000).as_millis() as f64),
+    };
+    let agents = scenario
+        .staff
+        .teams
+        .iter_mut()
+        .find(|t| t.name == "agents")
+        .ok_or_else(|| ValidateError::Scenario("the reduction has no team `agents`".into()))?;
+    agents.count = case.servers;
+    agents.answer_time = exponential(case.mean_handling_hours)?;
+    let simulation = &mut scenario.simulation;
+    simulation.warmup = SimDuration::from_hours(warmup_hours);
+    simulation.horizon = SimDuration::from_hours(warmup_hours + measured_hours);
+    simulation.response_targets = vec![SimDuration(ms(case.target_hours) as u64)];
+    // The reader's checks on the fields set here, so that a case is as
+    // valid as a scenario file would have to be.
+    let problem = if !(case.arrival_rate_per_hour.is_finite() && case.arrival_rate_per_hour >= 0.0)
+    {
+        Some("the arrival rate must be a finite number >= 0".to_string())
+    } else if case.servers > MAX_TEAM_COUNT {
+        Some(format!("at most {MAX_TEAM_COUNT} staff"))
+    } else if simulation.horizon.as_millis() > 200 * 365 * MS_PER_DAY {
+        Some("the horizon (warm-up + measured time) is over 200 years".to_string())
+    } else if simulation.warmup >= simulation.horizon {
+        Some("the warm-up is not shorter than the horizon".to_string())
+    } else {
+        None
+    };
+    match problem {
+        Some(p) => Err(ValidateError::Scenario(format!("{}: {p}", case.name))),
+        None => Ok(scenario),
+    }
+}
+
+/// The most staff one team may have (the scenario reader's bound on
+/// `staff.teams.*.count`).
+const MAX_TEAM_COUNT: u32 = 100_000;
+
+/// The reduction, read and validated once.
+fn base_scenario() -> Result<Scenario, ValidateError> {
+    scenario::parse(ERLANG_A, "scenarios/erlang-a.toml (built in)", &[])
         .map(|loaded| loaded.scenario)
         .map_err(|e| ValidateError::Scenario(e.to_string()))
 }
@@ -253,11 +283,12 @@ fn replication_seed(seed: u64, case_index: u64, replication: u64) -> u64 {
 /// Runs the cases (replications in parallel on rayon's pool) and compares
 /// them with theory. Results come back in case order.
 pub fn run(cases: &[Case], effort: &Effort) -> Result<Vec<CaseResult>, ValidateError> {
+    let base = base_scenario()?;
     let mut prepared = Vec::new();
     for case in cases {
         let exact = exact_metrics(&case.model(), case.target_hours)
             .map_err(|e| ValidateError::Theory(format!("{}: {e}", case.name)))?;
-        prepared.push((case, exact, scenario_for(case, effort)?));
+        prepared.push((case, exact, scenario_for(case, effort, &base)?));
     }
     let replications = effort.replications.max(2);
     let jobs: Vec<(usize, u32)> = (0..prepared.len())
@@ -400,9 +431,10 @@ mod tests {
                 .iter()
                 .any(|c| c.offered_load() > f64::from(c.servers))
         );
+        let base = base_scenario().unwrap();
         for case in &cases {
             exact_metrics(&case.model(), case.target_hours).unwrap();
-            scenario_for(case, &Effort::QUICK).unwrap();
+            scenario_for(case, &Effort::QUICK, &base).unwrap();
         }
     }
 
