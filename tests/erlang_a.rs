@@ -5,7 +5,7 @@
 //! exponential handling, exponential patience while waiting, then exit
 //! (`max_chases = 0`), no experts, intervention delay 0. The `waiting`
 //! section of `summary.json` and `staff.utilisation` must then match
-//! `entraide::queueing::exact_metrics` for the same parameters.
+//! `entraide::theory::queueing::exact_metrics` for the same parameters.
 //!
 //! Each case drives the real binary (`entraide run ... --set ...`) for R
 //! independent replications with a fixed list of seeds, estimates each
@@ -14,22 +14,17 @@
 //! deterministic; horizons are chosen so that every metric's standard error
 //! is below about 1 % of its value, so a 5 % relative bias would sit far
 //! beyond the bound (this is asserted too, so that shortening a horizon
-//! cannot silently make the test toothless).
+//! cannot silently make the test toothless). The z-test and that guard are
+//! the library's (`entraide::theory::ztest`), the same `validate` uses.
 
-use entraide::queueing::{QueueMetrics, QueueModel, exact_metrics};
+use entraide::theory::queueing::{QueueMetrics, QueueModel, exact_metrics};
+use entraide::theory::ztest::{DETECTABLE_RELATIVE_BIAS, Z_BOUND, ZTest};
 use serde_json::Value;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
-
-/// How many standard errors a simulated mean may stray from the exact value.
-const Z_BOUND: f64 = 4.0;
-
-/// The relative bias the test must be able to see: a bias this large has
-/// to lie at least `Z_BOUND` standard errors away from the exact value.
-const DETECTABLE_RELATIVE_BIAS: f64 = 0.05;
 
 /// One M/M/n+M parameter set and how long to simulate it.
 struct Case {
@@ -238,7 +233,6 @@ fn check(case: &Case) {
     let names = metric_names(case);
     let exact = exact_values(case);
     let runs = replicate_all(case);
-    let r = runs.len() as f64;
 
     let mut table = String::new();
     let _ = writeln!(
@@ -263,11 +257,9 @@ fn check(case: &Case) {
     let mut failures = Vec::new();
     for (k, name) in names.iter().enumerate() {
         let xs: Vec<f64> = runs.iter().map(|v| v[k]).collect();
-        let mean = xs.iter().sum::<f64>() / r;
-        let variance = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (r - 1.0);
-        let se = (variance / r).sqrt();
-        let z = (mean - exact[k]) / se;
-        let relative_se = se / exact[k].abs();
+        let test = ZTest::new(&xs, exact[k], 0.0);
+        let (mean, se, z) = (test.mean, test.se, test.z);
+        let relative_se = test.relative_se();
         let _ = writeln!(
             table,
             "  {name:<18} {:>12.6} {:>12.6} {se:>10.6} {z:>7.2} {:>7.2}%",
@@ -275,9 +267,8 @@ fn check(case: &Case) {
             mean,
             100.0 * relative_se
         );
-        // Written so that a NaN (no spread at all) fails too.
-        let within_bound = z.abs() <= Z_BOUND;
-        let sharp_enough = Z_BOUND * relative_se <= DETECTABLE_RELATIVE_BIAS;
+        let within_bound = test.within_bound();
+        let sharp_enough = test.sharp_enough();
         if !within_bound {
             failures.push(format!("{name}: z = {z:.2}"));
         }

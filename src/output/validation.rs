@@ -1,6 +1,6 @@
 //! The report of `entraide validate`: one row per case and metric.
 
-use crate::validate::{CaseResult, Effort, Z_BOUND};
+use crate::theory::validate::{CaseResult, Effort, Z_BOUND};
 use serde::Serialize;
 use std::fmt::Write;
 

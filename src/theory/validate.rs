@@ -8,9 +8,10 @@
 //! simulated means and their standard errors across replications are
 //! compared with the exact values of `queueing::exact_metrics`.
 
+use super::queueing::{QueueMetrics, QueueModel, exact_metrics};
+use super::ztest::ZTest;
 use crate::dist::{DistSpec, Sampler};
 use crate::model::{NoObserver, simulate};
-use crate::queueing::{QueueMetrics, QueueModel, exact_metrics};
 use crate::rng::mix64;
 use crate::scenario::{self, Scenario};
 use crate::time::{MS_PER_DAY, MS_PER_HOUR, SimDuration};
@@ -18,10 +19,10 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 /// The reduction, embedded so `validate` works from any directory.
-const ERLANG_A: &str = include_str!("../scenarios/erlang-a.toml");
+const ERLANG_A: &str = include_str!("../../scenarios/erlang-a.toml");
 
 /// A case passes when every metric is within this many standard errors.
-pub const Z_BOUND: f64 = 4.0;
+pub use super::ztest::Z_BOUND;
 
 /// A floor under the standard error, relative to the metric's scale (1 for
 /// shares, the mean handling time for waits). Replication standard errors
@@ -333,17 +334,13 @@ pub fn run(cases: &[Case], effort: &Effort) -> Result<Vec<CaseResult>, ValidateE
         let mut checks = Vec::new();
         for i in 0..6 {
             let xs: Vec<f64> = samples.iter().map(|s| s[i]).collect();
-            let n = xs.len() as f64;
-            let mean = xs.iter().sum::<f64>() / n;
-            let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0);
-            let se = (var / n).sqrt();
-            let diff = mean - exact_values[i];
             let scale = if METRICS[i].ends_with("_hours") {
                 case.mean_handling_hours
             } else {
                 1.0
             };
-            let z = diff / se.hypot(SE_FLOOR * scale);
+            let test = ZTest::new(&xs, exact_values[i], SE_FLOOR * scale);
+            let (mean, se, z) = (test.mean, test.se, test.z);
             means[i] = mean;
             ses[i] = se;
             checks.push(Check {
@@ -352,7 +349,7 @@ pub fn run(cases: &[Case], effort: &Effort) -> Result<Vec<CaseResult>, ValidateE
                 simulated: mean,
                 se,
                 z,
-                pass: z.abs() <= Z_BOUND,
+                pass: test.within_bound(),
             });
         }
         let pass = checks.iter().all(|c| c.pass);
