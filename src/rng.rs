@@ -60,12 +60,10 @@ mod tests {
     use rand::RngExt;
 
     #[test]
-    fn streams_differ_and_are_reproducible() {
+    fn streams_differ() {
         let a: u64 = stream_rng(7, Stream::Arrivals).random();
         let b: u64 = stream_rng(7, Stream::Staff).random();
-        let a_again: u64 = stream_rng(7, Stream::Arrivals).random();
         let other_seed: u64 = stream_rng(8, Stream::Arrivals).random();
-        assert_eq!(a, a_again);
         assert_ne!(a, b);
         assert_ne!(a, other_seed);
     }
@@ -79,11 +77,6 @@ mod tests {
             let mut rng = stream_rng(1, Stream::Arrivals);
             (0..2).map(|_| rng.random()).collect()
         };
-        let again: Vec<u64> = {
-            let mut rng = stream_rng(1, Stream::Arrivals);
-            (0..2).map(|_| rng.random()).collect()
-        };
-        assert_eq!(draws, again);
         assert_eq!(draws, PINNED_DRAWS.to_vec());
     }
 

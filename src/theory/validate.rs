@@ -438,6 +438,7 @@ mod tests {
     #[test]
     fn seeds_do_not_depend_on_order() {
         assert_ne!(replication_seed(1, 0, 1), replication_seed(1, 1, 0));
-        assert_eq!(replication_seed(1, 2, 3), replication_seed(1, 2, 3));
+        // Pinned: a change of the derivation would change every result.
+        assert_eq!(replication_seed(1, 2, 3), 14_174_850_634_340_415_194);
     }
 }
