@@ -6,7 +6,7 @@
 use super::charts::{self, BLUE, Heatmap, Line, LineChart, VERMILLION, short_hours};
 use super::html::{Page, escape};
 use super::{ReportError, corrupt, read_csv};
-use crate::sweep::Manifest;
+use crate::sweep::{Manifest, measures};
 use crate::time::parse_duration;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -69,21 +69,21 @@ fn count(v: f64) -> String {
 }
 
 const BACKLOG: Measure = Measure {
-    column: "backlog_p90",
+    column: measures::BACKLOG_P90.column,
     title: "Backlog p90",
     unit: "questions (90th percentile over time)",
     higher_is_better: false,
     format: count,
 };
 const P90: Measure = Measure {
-    column: "first_response_p90_hours",
+    column: measures::FIRST_RESPONSE_P90_HOURS.column,
     title: "First response p90",
     unit: "hours",
     higher_is_better: false,
     format: short_hours,
 };
 const SHARE: Measure = Measure {
-    column: "expert_share",
+    column: measures::EXPERT_SHARE.column,
     title: "Expert share of first answers",
     unit: "share",
     higher_is_better: true,
@@ -91,28 +91,28 @@ const SHARE: Measure = Measure {
 };
 const RETENTIONS: [Measure; 4] = [
     Measure {
-        column: "retention_365d",
+        column: measures::RETENTION_365D.column,
         title: "Expert retention at 365 days",
         unit: "share of the initial experts",
         higher_is_better: true,
         format: pct,
     },
     Measure {
-        column: "retention_180d",
+        column: measures::RETENTION_180D.column,
         title: "Expert retention at 180 days",
         unit: "share of the initial experts",
         higher_is_better: true,
         format: pct,
     },
     Measure {
-        column: "retention_90d",
+        column: measures::RETENTION_90D.column,
         title: "Expert retention at 90 days",
         unit: "share of the initial experts",
         higher_is_better: true,
         format: pct,
     },
     Measure {
-        column: "retention_30d",
+        column: measures::RETENTION_30D.column,
         title: "Expert retention at 30 days",
         unit: "share of the initial experts",
         higher_is_better: true,

@@ -13,6 +13,37 @@ pub struct Measure {
     pub value: fn(&Summary) -> Option<f64>,
 }
 
+// The measures the sweep report charts, named so that it reads the same
+// column the writer writes.
+pub const BACKLOG_P90: Measure = Measure {
+    column: "backlog_p90",
+    value: |s| s.backlog.p90.map(|x| x as f64),
+};
+pub const FIRST_RESPONSE_P90_HOURS: Measure = Measure {
+    column: "first_response_p90_hours",
+    value: |s| s.first_response.p90_hours,
+};
+pub const EXPERT_SHARE: Measure = Measure {
+    column: "expert_share",
+    value: |s| s.answers.expert_share,
+};
+pub const RETENTION_30D: Measure = Measure {
+    column: "retention_30d",
+    value: |s| s.experts.retention_30d,
+};
+pub const RETENTION_90D: Measure = Measure {
+    column: "retention_90d",
+    value: |s| s.experts.retention_90d,
+};
+pub const RETENTION_180D: Measure = Measure {
+    column: "retention_180d",
+    value: |s| s.experts.retention_180d,
+};
+pub const RETENTION_365D: Measure = Measure {
+    column: "retention_365d",
+    value: |s| s.experts.retention_365d,
+};
+
 /// The fixed measures, in column order. Shares within the scenario's
 /// response targets are added after these (`first_response_within_4h`,
 /// ...), then `stopped_early`.
@@ -21,10 +52,7 @@ pub const MEASURES: &[Measure] = &[
         column: "questions_posted",
         value: |s| Some(s.questions.posted as f64),
     },
-    Measure {
-        column: "expert_share",
-        value: |s| s.answers.expert_share,
-    },
+    EXPERT_SHARE,
     Measure {
         column: "first_response_median_hours",
         value: |s| s.first_response.median_hours,
@@ -33,10 +61,7 @@ pub const MEASURES: &[Measure] = &[
         column: "first_response_mean_hours",
         value: |s| s.first_response.mean_hours,
     },
-    Measure {
-        column: "first_response_p90_hours",
-        value: |s| s.first_response.p90_hours,
-    },
+    FIRST_RESPONSE_P90_HOURS,
     Measure {
         column: "first_response_p99_hours",
         value: |s| s.first_response.p99_hours,
@@ -49,10 +74,7 @@ pub const MEASURES: &[Measure] = &[
         column: "backlog_mean",
         value: |s| Some(s.backlog.mean),
     },
-    Measure {
-        column: "backlog_p90",
-        value: |s| s.backlog.p90.map(|x| x as f64),
-    },
+    BACKLOG_P90,
     Measure {
         column: "backlog_peak",
         value: |s| Some(s.backlog.peak as f64),
@@ -73,22 +95,10 @@ pub const MEASURES: &[Measure] = &[
         column: "experts_departed",
         value: |s| Some(s.experts.departed as f64),
     },
-    Measure {
-        column: "retention_30d",
-        value: |s| s.experts.retention_30d,
-    },
-    Measure {
-        column: "retention_90d",
-        value: |s| s.experts.retention_90d,
-    },
-    Measure {
-        column: "retention_180d",
-        value: |s| s.experts.retention_180d,
-    },
-    Measure {
-        column: "retention_365d",
-        value: |s| s.experts.retention_365d,
-    },
+    RETENTION_30D,
+    RETENTION_90D,
+    RETENTION_180D,
+    RETENTION_365D,
     Measure {
         column: "top_10pct_share",
         value: |s| s.experts.top_10pct_share,
