@@ -21,6 +21,23 @@ struct Series {
     experts_online: Vec<f64>,
 }
 
+/// The `timeseries.csv` columns the charts read, in the order of the
+/// values in `read_series`: `HourRow` field names (the CSV writer
+/// serialises `HourRow` by field name). `hour_values` below, in the tests,
+/// names the same fields of `HourRow`, so renaming one fails to compile
+/// there, and its test fails if this list and the writer drift apart.
+const COLUMNS: [&str; 9] = [
+    "hour",
+    "backlog",
+    "backlog_mean",
+    "staff_on_shift_mean",
+    "answers_expert",
+    "answers_staff",
+    "resolved_back_office",
+    "experts_active",
+    "experts_online_mean",
+];
+
 fn read_series(path: &Path) -> Result<Series, ReportError> {
     let (headers, rows) = read_csv(path)?;
     let col = |name: &str| {
@@ -31,17 +48,10 @@ fn read_series(path: &Path) -> Result<Series, ReportError> {
             )
         })
     };
-    let cols = [
-        col("hour")?,
-        col("backlog")?,
-        col("backlog_mean")?,
-        col("staff_on_shift_mean")?,
-        col("answers_expert")?,
-        col("answers_staff")?,
-        col("resolved_back_office")?,
-        col("experts_active")?,
-        col("experts_online_mean")?,
-    ];
+    let cols = COLUMNS
+        .iter()
+        .map(|name| col(name))
+        .collect::<Result<Vec<_>, _>>()?;
     let mut s = Series::default();
     for (line, record) in rows.iter().enumerate() {
         let mut values = [0.0; 9];
@@ -444,4 +454,74 @@ pub fn build(dir: &Path, summary: &Summary) -> Result<Page, ReportError> {
             notes
         },
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::metrics::summary::HourRow;
+
+    /// The `COLUMNS` of a row, read from the typed row itself.
+    fn hour_values(row: &HourRow) -> [f64; 9] {
+        [
+            row.hour as f64,
+            row.backlog as f64,
+            row.backlog_mean,
+            row.staff_on_shift_mean,
+            row.answers_expert as f64,
+            row.answers_staff as f64,
+            row.resolved_back_office as f64,
+            row.experts_active as f64,
+            row.experts_online_mean,
+        ]
+    }
+
+    #[test]
+    fn reads_what_the_writer_writes() {
+        let row = HourRow {
+            hour: 5,
+            day: 0,
+            weekday: "mon",
+            hour_of_day: 5,
+            warmup: false,
+            posted: 11,
+            answers_expert: 3,
+            answers_staff: 4,
+            escalations: 12,
+            resolved_back_office: 6,
+            confirmations: 13,
+            chases: 14,
+            exited: 15,
+            complained: 16,
+            backlog: 7,
+            backlog_mean: 7.5,
+            experts_active: 8,
+            experts_online_mean: 2.25,
+            staff_on_shift_mean: 1.5,
+            staff_busy_mean: 17.0,
+            overtime_hours: 18.0,
+        };
+        let dir = std::env::temp_dir().join(format!("entraide-report-run-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("timeseries.csv");
+        let mut writer = csv::Writer::from_path(&path).unwrap();
+        writer.serialize(&row).unwrap();
+        writer.flush().unwrap();
+        drop(writer);
+        let series = read_series(&path);
+        let _ = std::fs::remove_dir_all(&dir);
+        let s = series.unwrap();
+        let read = [
+            s.hour[0],
+            s.backlog[0],
+            s.backlog_mean[0],
+            s.on_shift[0],
+            s.answers_expert[0],
+            s.answers_staff[0],
+            s.back_office[0],
+            s.experts_active[0],
+            s.experts_online[0],
+        ];
+        assert_eq!(read, hour_values(&row));
+    }
 }
