@@ -1,0 +1,509 @@
+//! The documentation is run, as SimPy runs its documentation examples, so
+//! that it cannot drift from the code. The convention (also described in
+//! docs/development.md, "Documentation tests"):
+//!
+//! - A fenced block tagged `sh` holds commands. A line that starts with
+//!   `cargo run --release -- ` or `entraide ` (after joining `\`
+//!   continuations and dropping `#` comments) is run with the test build of
+//!   the binary, from a scratch directory holding a copy of `scenarios/`.
+//!   The commands of one page run in order in the same directory, so a
+//!   later command can read what an earlier one wrote. Each must exit with 0.
+//! - Every other command line in an `sh` block must be in [`EXEMPT`], with
+//!   the reason it is not run here.
+//! - A block tagged `output` right after an `sh` block lists lines that the
+//!   last command of that block must print on stdout.
+//! - Blocks with any other tag (`text`, `toml`, ...) are not run.
+//! - An inline code span that starts with `cargo ` or `bash ` must be in
+//!   [`EXEMPT`]: a command to run goes in an `sh` block.
+//!
+//! The quick test shortens slow commands as [`SHORTEN`] says and leaves the
+//! `validate` commands ([`SLOW`]) out; the ignored test runs every command
+//! as written (`.ci/run` runs it in release mode).
+//!
+//! The headline results table of docs/results.md is checked against what
+//! `cargo run --release --example headline_table` prints, from the golden
+//! summaries (tests/run.rs checks that those are what the runs give).
+
+mod common;
+
+#[path = "../examples/headline_table/table.rs"]
+mod table;
+
+use common::{root, temp};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Command lines in `sh` blocks (and inline spans) that are not entraide
+/// invocations, and why this test does not run them.
+const EXEMPT: &[(&str, &str)] = &[
+    (
+        "cargo test",
+        "the test suite itself, of which this test is a part",
+    ),
+    (
+        "cargo build --release",
+        "a build; this test uses the test build of the binary",
+    ),
+    (
+        "cargo run --release --example headline_table",
+        "headline_table_matches_the_docs checks its table",
+    ),
+    (
+        "cargo test --release --test docs -- --ignored",
+        "this file's ignored test; .ci/run runs it",
+    ),
+    (
+        "ENTRAIDE_BLESS=1 cargo test --test run",
+        "rewrites the golden files",
+    ),
+    (
+        "cargo test --test slurm -- --ignored",
+        "needs root and a Slurm cluster; .ci/run runs it",
+    ),
+    ("cargo fmt --check", "a CI step, run by .ci/run"),
+    (
+        "cargo clippy --all-targets -- -D warnings",
+        "a CI step, run by .ci/run",
+    ),
+    (
+        "cargo bench --bench engine",
+        "minutes of benchmarking; .ci/run smoke-runs it with -- --test",
+    ),
+    (
+        "cargo bench --bench memory",
+        "minutes of benchmarking; .ci/run smoke-runs it with -- --test",
+    ),
+    (
+        "cargo bench --bench sweep",
+        "minutes of benchmarking; .ci/run smoke-runs it with -- --test",
+    ),
+    (
+        "cargo bench --bench engine -- --test",
+        "a CI step, run by .ci/run",
+    ),
+    (
+        "cargo bench --bench memory -- --test",
+        "a CI step, run by .ci/run",
+    ),
+    (
+        "cargo bench --bench sweep -- --test",
+        "a CI step, run by .ci/run",
+    ),
+    (
+        "bash benches/peers/compare.sh",
+        "installs SimPy from PyPI and benchmarks for minutes",
+    ),
+    (
+        "bash tests/slurm/run.sh",
+        "needs root and a Slurm cluster; tests/slurm.rs runs it",
+    ),
+    (
+        "examples/slurm/sweep.sbatch 8 results/big scenarios/delay-x-staffing.sweep.toml",
+        "needs a Slurm cluster; tests/slurm.rs runs the example",
+    ),
+    (".ci/run", "installs packages; it is what CI runs"),
+];
+
+/// Arguments appended, in the quick test, to commands of a subcommand, so
+/// that the whole test takes seconds: runs and sweeps simulate a week (no
+/// warm-up), sweeps run 2 replications. `sweep --check` runs nothing and is
+/// left as written.
+const SHORTEN: &[(&str, &[&str])] = &[
+    (
+        "run",
+        &[
+            "--set",
+            "simulation.warmup=0s",
+            "--set",
+            "simulation.horizon=7d",
+        ],
+    ),
+    (
+        "sweep",
+        &[
+            "--set",
+            "simulation.warmup=0s",
+            "--set",
+            "simulation.horizon=7d",
+            "--replications",
+            "2",
+        ],
+    ),
+];
+
+/// Subcommands run only by the ignored test: `validate` has no short form
+/// that still passes (fewer replications fail the z-test guard), and
+/// tests/validate.rs already runs its quick suite.
+const SLOW: &[&str] = &["validate"];
+
+/// The Markdown files whose commands are run: the README and docs/.
+fn pages() -> Vec<PathBuf> {
+    let mut pages = vec![root().join("README.md")];
+    let mut docs: Vec<PathBuf> = std::fs::read_dir(root().join("docs"))
+        .expect("docs/ exists")
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|e| e == "md"))
+        .collect();
+    docs.sort();
+    pages.extend(docs);
+    pages
+}
+
+fn relative(page: &Path) -> String {
+    page.strip_prefix(root())
+        .unwrap_or(page)
+        .display()
+        .to_string()
+}
+
+/// A fenced code block: its tag (the first word of the info string), its
+/// lines and the line number of its opening fence.
+struct Block {
+    tag: String,
+    lines: Vec<String>,
+    line: usize,
+}
+
+fn blocks(text: &str) -> Vec<Block> {
+    let mut blocks = Vec::new();
+    let mut open: Option<Block> = None;
+    for (i, line) in text.lines().enumerate() {
+        let fence = line.trim_start().starts_with("```");
+        match (&mut open, fence) {
+            (None, true) => {
+                let info = line.trim_start().trim_start_matches('`').trim();
+                open = Some(Block {
+                    tag: info.split_whitespace().next().unwrap_or("").to_string(),
+                    lines: Vec::new(),
+                    line: i + 1,
+                });
+            }
+            (Some(_), true) => blocks.push(open.take().unwrap()),
+            (Some(block), false) => block.lines.push(line.to_string()),
+            (None, false) => {}
+        }
+    }
+    assert!(open.is_none(), "an unclosed code block");
+    blocks
+}
+
+/// Splits a command line into words, with single and double quotes and
+/// backslash escapes; drops a `#` comment. Pipes, redirections and the like
+/// are refused: a documented command is one plain invocation.
+fn words(line: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word: Option<String> = None;
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' => {
+                let w = word.get_or_insert_with(String::new);
+                for q in chars.by_ref() {
+                    if q == '\'' {
+                        break;
+                    }
+                    w.push(q);
+                }
+            }
+            '"' => {
+                let w = word.get_or_insert_with(String::new);
+                while let Some(q) = chars.next() {
+                    match q {
+                        '"' => break,
+                        '\\' => w.extend(chars.next()),
+                        _ => w.push(q),
+                    }
+                }
+            }
+            '\\' => word.get_or_insert_with(String::new).extend(chars.next()),
+            '#' if word.is_none() => break,
+            c if c.is_whitespace() => words.extend(word.take()),
+            '|' | '>' | '<' | ';' | '&' | '$' | '`' | '(' | ')' => {
+                panic!("shell syntax `{c}` in a documented command: {line}")
+            }
+            c => word.get_or_insert_with(String::new).push(c),
+        }
+    }
+    words.extend(word);
+    words
+}
+
+/// The command lines of an `sh` block, `\` continuations joined.
+fn command_lines(block: &Block) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut pending = String::new();
+    for line in &block.lines {
+        let line = line.trim();
+        if let Some(start) = line.strip_suffix('\\') {
+            pending.push_str(start);
+            pending.push(' ');
+            continue;
+        }
+        pending.push_str(line);
+        let joined = std::mem::take(&mut pending);
+        if !joined.trim().is_empty() && !joined.trim_start().starts_with('#') {
+            lines.push(joined);
+        }
+    }
+    assert!(
+        pending.is_empty(),
+        "a `\\` continuation ends the block at line {}",
+        block.line
+    );
+    lines
+}
+
+/// The entraide arguments of a documented command, or None if it is not
+/// an entraide invocation.
+fn entraide_args(words: &[String]) -> Option<Vec<String>> {
+    let prefix = ["cargo", "run", "--release", "--"];
+    if words.len() > prefix.len() && words.iter().zip(prefix).all(|(w, p)| w == p) {
+        return Some(words[prefix.len()..].to_vec());
+    }
+    if words.first().is_some_and(|w| w == "entraide") && words.len() > 1 {
+        return Some(words[1..].to_vec());
+    }
+    None
+}
+
+fn exempt(command: &str) -> bool {
+    EXEMPT.iter().any(|(exempt, _)| *exempt == command)
+}
+
+/// One documented entraide invocation, where it is, and the lines its
+/// stdout must contain.
+struct Invocation {
+    args: Vec<String>,
+    at: String,
+    expected: Vec<String>,
+}
+
+/// Reads a page: its entraide invocations in order. Panics on a command
+/// line that is neither an invocation nor exempt.
+fn invocations(page: &Path) -> Vec<Invocation> {
+    let text = std::fs::read_to_string(page).unwrap();
+    let name = relative(page);
+    let mut found: Vec<Invocation> = Vec::new();
+    let mut last_sh_end: Option<usize> = None;
+    let all = blocks(&text);
+    for (index, block) in all.iter().enumerate() {
+        match block.tag.as_str() {
+            "sh" => {
+                let before = found.len();
+                for line in command_lines(block) {
+                    let words = words(&line);
+                    match entraide_args(&words) {
+                        Some(args) => found.push(Invocation {
+                            args,
+                            at: format!("{name}:{} `{}`", block.line, line.trim()),
+                            expected: Vec::new(),
+                        }),
+                        None => assert!(
+                            exempt(&words.join(" ")),
+                            "{name}:{}: `{}` is neither an entraide command nor listed in \
+                             EXEMPT (tests/docs.rs)",
+                            block.line,
+                            line.trim()
+                        ),
+                    }
+                }
+                last_sh_end = (found.len() > before).then_some(index);
+            }
+            "output" => {
+                let previous = index.checked_sub(1).filter(|&i| Some(i) == last_sh_end);
+                assert!(
+                    previous.is_some(),
+                    "{name}:{}: an `output` block must follow an `sh` block of entraide commands",
+                    block.line
+                );
+                let last = found.last_mut().unwrap();
+                last.expected = block
+                    .lines
+                    .iter()
+                    .map(|l| l.trim_end().to_string())
+                    .filter(|l| !l.is_empty())
+                    .collect();
+            }
+            _ => {}
+        }
+    }
+    found
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// Runs every documented command of every page, each page in its own
+/// scratch directory (pages in parallel). Returns the failures.
+fn run_pages(shorten: bool) -> Vec<String> {
+    let pages = pages();
+    let results: Vec<Vec<String>> = std::thread::scope(|s| {
+        let handles: Vec<_> = pages
+            .iter()
+            .map(|page| s.spawn(move || run_page(page, shorten)))
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    results.into_iter().flatten().collect()
+}
+
+fn run_page(page: &Path, shorten: bool) -> Vec<String> {
+    let stem = page.file_stem().unwrap().to_string_lossy();
+    let dir = temp(&format!(
+        "docs-{}-{stem}",
+        if shorten { "quick" } else { "full" }
+    ));
+    copy_dir(&root().join("scenarios"), &dir.join("scenarios"));
+    let mut failures = Vec::new();
+    for invocation in invocations(page) {
+        let subcommand = invocation.args[0].as_str();
+        if shorten && SLOW.contains(&subcommand) {
+            continue;
+        }
+        let mut args = invocation.args.clone();
+        if shorten && !args.iter().any(|a| a == "--check") {
+            for (name, extra) in SHORTEN {
+                if *name == subcommand {
+                    args.extend(extra.iter().map(|s| s.to_string()));
+                }
+            }
+        }
+        let out = Command::new(env!("CARGO_BIN_EXE_entraide"))
+            .args(&args)
+            .current_dir(&dir)
+            .env_remove("RUST_BACKTRACE")
+            .output()
+            .expect("the entraide binary runs");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        if !out.status.success() {
+            failures.push(format!(
+                "{}: exit {:?} (run as {args:?}):\n{}",
+                invocation.at,
+                out.status.code(),
+                String::from_utf8_lossy(&out.stderr)
+            ));
+            continue;
+        }
+        for line in &invocation.expected {
+            if !stdout.lines().any(|l| l.trim_end() == line) {
+                failures.push(format!(
+                    "{}: stdout lacks the documented line {line:?}; it was:\n{stdout}",
+                    invocation.at
+                ));
+            }
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    failures
+}
+
+#[test]
+fn documented_commands_run() {
+    let failures = run_pages(true);
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// Every documented command as written, `validate` included, without
+/// shortening: about two minutes in a release build.
+#[test]
+#[ignore = "minutes: .ci/run runs it with cargo test --release --test docs -- --ignored"]
+fn documented_commands_run_as_written() {
+    let failures = run_pages(false);
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+#[test]
+fn every_page_has_commands_only_in_tested_blocks() {
+    let mut problems = Vec::new();
+    for page in pages() {
+        let text = std::fs::read_to_string(&page).unwrap();
+        let mut in_block = false;
+        for (i, line) in text.lines().enumerate() {
+            if line.trim_start().starts_with("```") {
+                in_block = !in_block;
+                continue;
+            }
+            if in_block {
+                continue;
+            }
+            for span in line.split('`').skip(1).step_by(2) {
+                let command = span.starts_with("cargo ") || span.starts_with("bash ");
+                if command && span.trim_end() != "cargo run --release --" && !exempt(span) {
+                    problems.push(format!(
+                        "{}:{}: `{span}` is a command outside an `sh` block",
+                        relative(&page),
+                        i + 1
+                    ));
+                }
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn the_quick_test_has_commands_to_run() {
+    let total: usize = pages().iter().map(|p| invocations(p).len()).sum();
+    assert!(
+        total >= 20,
+        "only {total} documented entraide commands found"
+    );
+}
+
+#[test]
+fn relative_links_resolve_and_nothing_points_outside_the_clone() {
+    let mut problems = Vec::new();
+    for page in pages() {
+        let text = std::fs::read_to_string(&page).unwrap();
+        for (i, line) in text.lines().enumerate() {
+            for rest in line.split("](").skip(1) {
+                let target = rest.split(')').next().unwrap();
+                if target.starts_with("http") || target.starts_with('#') {
+                    continue;
+                }
+                let file = target.split('#').next().unwrap();
+                let path = page.parent().unwrap().join(file);
+                if target.contains("shared/") || !path.exists() {
+                    problems.push(format!("{}:{}: link to {target}", relative(&page), i + 1));
+                }
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "broken links:\n{}",
+        problems.join("\n")
+    );
+}
+
+#[test]
+fn headline_table_matches_the_docs() {
+    let summaries: Vec<serde_json::Value> = table::SCENARIOS
+        .iter()
+        .map(|name| {
+            let path = root().join("tests/golden").join(format!("{name}.json"));
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap()
+        })
+        .collect();
+    let expected = table::markdown(&summaries).unwrap();
+    let text = std::fs::read_to_string(root().join("docs/results.md")).unwrap();
+    let (begin, end) = ("<!-- headline-table -->\n", "<!-- /headline-table -->");
+    let start = text.find(begin).expect("docs/results.md marks the table") + begin.len();
+    let stop = start + text[start..].find(end).expect("the table's end marker");
+    assert_eq!(
+        text[start..stop],
+        expected,
+        "the headline table in docs/results.md is stale: replace it with the output of \
+         `cargo run --release --example headline_table`"
+    );
+}
