@@ -13,6 +13,7 @@
 //! - A block tagged `output` right after an `sh` block lists lines that the
 //!   last command of that block must print on stdout.
 //! - Blocks with any other tag (`text`, `toml`, ...) are not run.
+//! - Relative links, and their `#anchors`, must resolve inside the clone.
 //! - An inline code span that starts with `cargo ` or `bash ` must be in
 //!   [`EXEMPT`]: a command to run goes in an `sh` block.
 //!
@@ -414,7 +415,8 @@ fn documented_commands_run() {
 }
 
 /// Every documented command as written, `validate` included, without
-/// shortening: about two minutes in a release build.
+/// shortening: about three minutes of CPU in a release build (mostly the
+/// 480 runs of scenarios/delay-x-staffing.sweep.toml).
 #[test]
 #[ignore = "minutes: .ci/run runs it with cargo test --release --test docs -- --ignored"]
 fn documented_commands_run_as_written() {
@@ -460,20 +462,53 @@ fn the_quick_test_has_commands_to_run() {
     );
 }
 
+/// The anchors GitHub gives a page's headings: lower case, punctuation
+/// dropped, spaces as hyphens.
+fn anchors(text: &str) -> Vec<String> {
+    let mut anchors = Vec::new();
+    let mut in_block = false;
+    for line in text.lines() {
+        if line.trim_start().starts_with("```") {
+            in_block = !in_block;
+        } else if !in_block && line.starts_with('#') {
+            let heading = line.trim_start_matches('#').trim().to_lowercase();
+            anchors.push(
+                heading
+                    .chars()
+                    .filter(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | ' '))
+                    .map(|c| if c == ' ' { '-' } else { c })
+                    .collect(),
+            );
+        }
+    }
+    anchors
+}
+
 #[test]
-fn relative_links_resolve_and_nothing_points_outside_the_clone() {
+fn links_resolve_and_nothing_points_outside_the_clone() {
     let mut problems = Vec::new();
     for page in pages() {
         let text = std::fs::read_to_string(&page).unwrap();
         for (i, line) in text.lines().enumerate() {
             for rest in line.split("](").skip(1) {
                 let target = rest.split(')').next().unwrap();
-                if target.starts_with("http") || target.starts_with('#') {
+                if target.starts_with("http") {
                     continue;
                 }
-                let file = target.split('#').next().unwrap();
-                let path = page.parent().unwrap().join(file);
-                if target.contains("shared/") || !path.exists() {
+                let (file, anchor) = target.split_once('#').unwrap_or((target, ""));
+                let path = if file.is_empty() {
+                    page.clone()
+                } else {
+                    page.parent().unwrap().join(file)
+                };
+                let broken = target.contains("shared/")
+                    || !path.exists()
+                    || (!anchor.is_empty()
+                        && path.extension().is_some_and(|e| e == "md")
+                        && !anchors(&std::fs::read_to_string(&path).unwrap())
+                            .iter()
+                            .any(|a| a == anchor));
+                if broken {
                     problems.push(format!("{}:{}: link to {target}", relative(&page), i + 1));
                 }
             }
@@ -505,5 +540,31 @@ fn headline_table_matches_the_docs() {
         expected,
         "the headline table in docs/results.md is stale: replace it with the output of \
          `cargo run --release --example headline_table`"
+    );
+}
+
+/// Every field the `init` template writes (set or commented out) is named
+/// in the scenario reference, so a new field cannot go undocumented.
+#[test]
+fn every_template_field_is_in_the_scenario_reference() {
+    let template = std::fs::read_to_string(root().join("src/scenario/template.toml")).unwrap();
+    let reference = std::fs::read_to_string(root().join("docs/scenario-reference.md")).unwrap();
+    let mut missing = Vec::new();
+    for line in template.lines() {
+        let line = line.trim_start_matches(['#', ' ']);
+        let Some((key, _)) = line.split_once(" =") else {
+            continue;
+        };
+        let is_key = !key.is_empty()
+            && key
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+        if is_key && !reference.contains(&format!("`{key}`")) && !missing.contains(&key) {
+            missing.push(key);
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "fields of src/scenario/template.toml missing from docs/scenario-reference.md: {missing:?}"
     );
 }
