@@ -1,7 +1,7 @@
 //! `--set path=value`: edits the parsed TOML tree before validation, so an
 //! override is checked exactly like the file (same paths, same messages).
 
-use super::reader::Problem;
+use super::error::Problem;
 use toml::{Table, Value};
 
 /// Tables whose keys are names the user chose (a team, a topic): `--set`

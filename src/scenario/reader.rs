@@ -6,25 +6,11 @@
 //! checks the value, and on any problem records it and returns the default,
 //! so validation carries on through the rest of the file.
 
-use crate::dist::{DIST_NAMES, DistSpec, Sampler};
-use crate::time::{SimDuration, parse_duration};
+pub use super::distribution::Unit;
+pub use super::error::Problem;
+use super::values::{as_f64, closest, describe, read_duration};
+use crate::time::SimDuration;
 use toml::{Table, Value};
-
-/// One thing wrong with a scenario: where, and what was expected.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    pub path: String,
-    pub message: String,
-}
-
-/// What unit a distribution's parameters are in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Unit {
-    /// Duration strings such as "6m"; sampled values are milliseconds.
-    Duration,
-    /// Plain numbers.
-    Number,
-}
 
 /// A table being read, with the keys read so far and the problems found.
 pub struct Section<'a> {
@@ -77,7 +63,7 @@ impl<'a> Section<'a> {
         self.table.is_some_and(|t| t.contains_key(key))
     }
 
-    fn get(&mut self, key: &str) -> Option<&'a Value> {
+    pub(super) fn get(&mut self, key: &str) -> Option<&'a Value> {
         if !self.read.iter().any(|k| k == key) {
             self.read.push(key.to_string());
         }
@@ -301,37 +287,6 @@ impl<'a> Section<'a> {
         }
     }
 
-    /// A distribution: `{ dist = "lognormal", mean = "6m", sd = "4m" }`, or
-    /// a bare value meaning a constant.
-    pub fn dist(&mut self, key: &str, default: DistSpec, unit: Unit) -> (DistSpec, Sampler) {
-        let fallback = |spec: DistSpec| {
-            // Defaults are valid by construction; a default that is not is a
-            // programming error caught by the unit tests of the schema.
-            let sampler = spec.sampler().unwrap_or(Sampler::Constant(0.0));
-            (spec, sampler)
-        };
-        let Some(value) = self.get(key) else {
-            return fallback(default);
-        };
-        match read_dist(value, unit) {
-            Ok(spec) => match spec.sampler() {
-                Ok(sampler) => (spec, sampler),
-                Err(message) => {
-                    self.problem(key, message);
-                    fallback(default)
-                }
-            },
-            Err((sub, message)) => {
-                let path = match sub {
-                    Some(sub) => format!("{key}.{sub}"),
-                    None => key.to_string(),
-                };
-                self.problem(&path, message);
-                fallback(default)
-            }
-        }
-    }
-
     /// Reads a sub-table with `f`; an absent sub-table reads as empty, so
     /// every field takes its default.
     pub fn section<T>(&mut self, key: &str, f: impl FnOnce(&mut Section<'a>) -> T) -> T {
@@ -476,182 +431,6 @@ pub fn greater_than(min: f64) -> impl Fn(f64) -> Result<(), String> {
     }
 }
 
-fn as_f64(v: &Value) -> Option<f64> {
-    match v {
-        Value::Integer(i) => Some(*i as f64),
-        Value::Float(f) => Some(*f),
-        _ => None,
-    }
-}
-
-fn describe(v: &Value) -> String {
-    match v {
-        Value::String(s) => format!("the string {s:?}"),
-        Value::Integer(i) => format!("the number {i}"),
-        Value::Float(f) => format!("the number {f}"),
-        Value::Boolean(b) => format!("{b}"),
-        Value::Datetime(d) => format!("the date {d}"),
-        Value::Array(_) => "a list".to_string(),
-        Value::Table(_) => "a table".to_string(),
-    }
-}
-
-fn read_duration(v: &Value) -> Result<SimDuration, String> {
-    match v {
-        Value::String(s) => parse_duration(s).map_err(|e| e.to_string()),
-        Value::Integer(0) => Ok(SimDuration::ZERO),
-        other => Err(format!(
-            "expected a duration string like \"90s\", \"6m\" or \"3h\", found {}",
-            describe(other)
-        )),
-    }
-}
-
-/// Reads a distribution value; on error, the sub-key at fault (if any) and
-/// the message.
-fn read_dist(v: &Value, unit: Unit) -> Result<DistSpec, (Option<String>, String)> {
-    let param = |table: &Table, name: &str| -> Result<f64, (Option<String>, String)> {
-        let Some(value) = table.get(name) else {
-            return Err((
-                Some(name.to_string()),
-                "missing: this distribution needs it".to_string(),
-            ));
-        };
-        read_param(value, unit).map_err(|m| (Some(name.to_string()), m))
-    };
-    match v {
-        Value::Table(table) => {
-            let Some(name) = table.get("dist") else {
-                return Err((
-                    Some("dist".to_string()),
-                    format!(
-                        "missing: name the distribution, one of {}",
-                        dist_names().join(", ")
-                    ),
-                ));
-            };
-            let Value::String(name) = name else {
-                return Err((
-                    Some("dist".to_string()),
-                    format!("expected a distribution name, found {}", describe(name)),
-                ));
-            };
-            let Some((_, params)) = DIST_NAMES.iter().find(|(n, _)| n == name) else {
-                return Err((
-                    Some("dist".to_string()),
-                    format!(
-                        "unknown distribution {name:?}; expected one of {}",
-                        dist_names().join(", ")
-                    ),
-                ));
-            };
-            for key in table.keys() {
-                if key != "dist" && !params.contains(&key.as_str()) {
-                    return Err((
-                        Some(key.clone()),
-                        format!(
-                            "unknown parameter for the {name} distribution; expected {}",
-                            params.join(", ")
-                        ),
-                    ));
-                }
-            }
-            // Shapes are plain numbers whatever the unit of the values.
-            let shape = |table: &Table, name: &str| -> Result<f64, (Option<String>, String)> {
-                match table.get(name).and_then(as_f64) {
-                    Some(x) => Ok(x),
-                    None => Err((Some(name.to_string()), "expected a number".to_string())),
-                }
-            };
-            Ok(match name.as_str() {
-                "constant" => DistSpec::Constant {
-                    value: param(table, "value")?,
-                },
-                "exponential" => DistSpec::Exponential {
-                    mean: param(table, "mean")?,
-                },
-                "lognormal" => DistSpec::LogNormal {
-                    mean: param(table, "mean")?,
-                    sd: param(table, "sd")?,
-                },
-                "gamma" => DistSpec::Gamma {
-                    mean: param(table, "mean")?,
-                    sd: param(table, "sd")?,
-                },
-                "weibull" => DistSpec::Weibull {
-                    shape: shape(table, "shape")?,
-                    scale: param(table, "scale")?,
-                },
-                "uniform" => DistSpec::Uniform {
-                    min: param(table, "min")?,
-                    max: param(table, "max")?,
-                },
-                "pareto" => DistSpec::Pareto {
-                    scale: param(table, "scale")?,
-                    shape: shape(table, "shape")?,
-                },
-                _ => unreachable!("names come from DIST_NAMES"),
-            })
-        }
-        other => read_param(other, unit)
-            .map(|value| DistSpec::Constant { value })
-            .map_err(|m| {
-                (
-                    None,
-                    format!(
-                        "{m}; or a distribution like {{ dist = \"exponential\", mean = {} }}",
-                        if unit == Unit::Duration {
-                            "\"1h\""
-                        } else {
-                            "2.0"
-                        }
-                    ),
-                )
-            }),
-    }
-}
-
-fn read_param(v: &Value, unit: Unit) -> Result<f64, String> {
-    match unit {
-        Unit::Duration => read_duration(v).map(|d| d.as_millis() as f64),
-        Unit::Number => match as_f64(v) {
-            Some(x) if x.is_finite() => Ok(x),
-            Some(x) => Err(format!("expected a finite number, found {x}")),
-            None => Err(format!("expected a number, found {}", describe(v))),
-        },
-    }
-}
-
-fn dist_names() -> Vec<&'static str> {
-    DIST_NAMES.iter().map(|(n, _)| *n).collect()
-}
-
-/// The known key closest to a mistyped one, if it is close enough to be a
-/// typo (edit distance at most 2, or a third of the length).
-fn closest<'k>(key: &str, known: &'k [String]) -> Option<&'k str> {
-    let limit = (key.len() / 3).max(2);
-    known
-        .iter()
-        .map(|k| (edit_distance(key, k), k))
-        .filter(|(d, _)| *d <= limit)
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, k)| k.as_str())
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut current = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let substitution = previous[j] + usize::from(ca != *cb);
-            current.push(substitution.min(previous[j + 1] + 1).min(current[j] + 1));
-        }
-        previous = current;
-    }
-    previous[b.len()]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -682,54 +461,5 @@ mod tests {
         let paths: Vec<&str> = problems.iter().map(|p| p.path.as_str()).collect();
         assert_eq!(paths, ["a.rate", "a.p", "a.d", "a.typo_feild"]);
         assert!(problems[3].message.contains("did you mean `typo_field`"));
-    }
-
-    #[test]
-    fn reads_distributions_and_constants() {
-        let t = table(
-            r#"
-            w = { dist = "lognormal", mean = "6m", sd = "4m" }
-            c = "90s"
-            n = { dist = "pareto", scale = 0.2, shape = 1.5 }
-            bad = { dist = "normal", mean = "1h" }
-            bad_param = { dist = "exponential", mean = "1h", sd = "1h" }
-            "#,
-        );
-        let mut root = Section::root(&t);
-        let (w, _) = root.dist("w", DistSpec::Constant { value: 0.0 }, Unit::Duration);
-        let (c, _) = root.dist("c", DistSpec::Constant { value: 0.0 }, Unit::Duration);
-        let (n, _) = root.dist("n", DistSpec::Constant { value: 0.0 }, Unit::Number);
-        root.dist("bad", DistSpec::Constant { value: 0.0 }, Unit::Duration);
-        root.dist(
-            "bad_param",
-            DistSpec::Constant { value: 0.0 },
-            Unit::Duration,
-        );
-        assert_eq!(
-            w,
-            DistSpec::LogNormal {
-                mean: 360_000.0,
-                sd: 240_000.0
-            }
-        );
-        assert_eq!(c, DistSpec::Constant { value: 90_000.0 });
-        assert_eq!(
-            n,
-            DistSpec::Pareto {
-                scale: 0.2,
-                shape: 1.5
-            }
-        );
-        let problems = root.finish();
-        assert_eq!(problems.len(), 2);
-        assert_eq!(problems[0].path, "bad.dist");
-        assert_eq!(problems[1].path, "bad_param.sd");
-    }
-
-    #[test]
-    fn edit_distance_counts_edits() {
-        assert_eq!(edit_distance("kitten", "sitting"), 3);
-        assert_eq!(edit_distance("", "abc"), 3);
-        assert_eq!(edit_distance("same", "same"), 0);
     }
 }
