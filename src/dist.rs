@@ -24,16 +24,143 @@ pub enum DistSpec {
     Pareto { scale: f64, shape: f64 },
 }
 
-/// The names accepted in `dist = "..."`, with the parameters each takes.
-pub const DIST_NAMES: &[(&str, &[&str])] = &[
-    ("constant", &["value"]),
-    ("exponential", &["mean"]),
-    ("lognormal", &["mean", "sd"]),
-    ("gamma", &["mean", "sd"]),
-    ("weibull", &["shape", "scale"]),
-    ("uniform", &["min", "max"]),
-    ("pareto", &["scale", "shape"]),
-];
+/// A family of distributions, as named in `dist = "..."`. Each kind has
+/// its name, its parameters and how to build its `DistSpec` in one `match`
+/// per question, so a new family that forgets one fails to compile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DistKind {
+    Constant,
+    Exponential,
+    LogNormal,
+    Gamma,
+    Weibull,
+    Uniform,
+    Pareto,
+}
+
+/// A parameter of a distribution family.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Param {
+    pub name: &'static str,
+    /// A shape is a plain number whatever the unit of the values.
+    pub is_shape: bool,
+}
+
+const fn value(name: &'static str) -> Param {
+    Param {
+        name,
+        is_shape: false,
+    }
+}
+const VALUE: Param = value("value");
+const MEAN: Param = value("mean");
+const SD: Param = value("sd");
+const SCALE: Param = value("scale");
+const MIN: Param = value("min");
+const MAX: Param = value("max");
+const SHAPE: Param = Param {
+    name: "shape",
+    is_shape: true,
+};
+
+impl DistKind {
+    /// Every kind, in the order messages list them.
+    pub const ALL: [DistKind; 7] = [
+        DistKind::Constant,
+        DistKind::Exponential,
+        DistKind::LogNormal,
+        DistKind::Gamma,
+        DistKind::Weibull,
+        DistKind::Uniform,
+        DistKind::Pareto,
+    ];
+
+    /// The name written in `dist = "..."`.
+    pub fn name(self) -> &'static str {
+        match self {
+            DistKind::Constant => "constant",
+            DistKind::Exponential => "exponential",
+            DistKind::LogNormal => "lognormal",
+            DistKind::Gamma => "gamma",
+            DistKind::Weibull => "weibull",
+            DistKind::Uniform => "uniform",
+            DistKind::Pareto => "pareto",
+        }
+    }
+
+    /// The kind named `name`, if any.
+    pub fn from_name(name: &str) -> Option<DistKind> {
+        DistKind::ALL.into_iter().find(|k| k.name() == name)
+    }
+
+    /// The parameters this family takes, in the order `spec` reads them.
+    pub fn params(self) -> &'static [Param] {
+        match self {
+            DistKind::Constant => &[VALUE],
+            DistKind::Exponential => &[MEAN],
+            DistKind::LogNormal | DistKind::Gamma => &[MEAN, SD],
+            DistKind::Weibull => &[SHAPE, SCALE],
+            DistKind::Uniform => &[MIN, MAX],
+            DistKind::Pareto => &[SCALE, SHAPE],
+        }
+    }
+
+    /// Builds a spec of this family, reading each parameter with `get`
+    /// (in `params()` order) and stopping at the first error.
+    pub fn spec<E>(self, mut get: impl FnMut(Param) -> Result<f64, E>) -> Result<DistSpec, E> {
+        Ok(match self {
+            DistKind::Constant => DistSpec::Constant { value: get(VALUE)? },
+            DistKind::Exponential => DistSpec::Exponential { mean: get(MEAN)? },
+            DistKind::LogNormal => DistSpec::LogNormal {
+                mean: get(MEAN)?,
+                sd: get(SD)?,
+            },
+            DistKind::Gamma => DistSpec::Gamma {
+                mean: get(MEAN)?,
+                sd: get(SD)?,
+            },
+            DistKind::Weibull => DistSpec::Weibull {
+                shape: get(SHAPE)?,
+                scale: get(SCALE)?,
+            },
+            DistKind::Uniform => DistSpec::Uniform {
+                min: get(MIN)?,
+                max: get(MAX)?,
+            },
+            DistKind::Pareto => DistSpec::Pareto {
+                scale: get(SCALE)?,
+                shape: get(SHAPE)?,
+            },
+        })
+    }
+}
+
+impl DistSpec {
+    /// The family of this spec.
+    pub fn kind(&self) -> DistKind {
+        match self {
+            DistSpec::Constant { .. } => DistKind::Constant,
+            DistSpec::Exponential { .. } => DistKind::Exponential,
+            DistSpec::LogNormal { .. } => DistKind::LogNormal,
+            DistSpec::Gamma { .. } => DistKind::Gamma,
+            DistSpec::Weibull { .. } => DistKind::Weibull,
+            DistSpec::Uniform { .. } => DistKind::Uniform,
+            DistSpec::Pareto { .. } => DistKind::Pareto,
+        }
+    }
+
+    /// The parameter values, in `kind().params()` order.
+    pub fn values(&self) -> Vec<f64> {
+        match *self {
+            DistSpec::Constant { value } => vec![value],
+            DistSpec::Exponential { mean } => vec![mean],
+            DistSpec::LogNormal { mean, sd } | DistSpec::Gamma { mean, sd } => vec![mean, sd],
+            DistSpec::Weibull { shape, scale } => vec![shape, scale],
+            DistSpec::Uniform { min, max } => vec![min, max],
+            DistSpec::Pareto { scale, shape } => vec![scale, shape],
+        }
+    }
+}
 
 /// A validated distribution, ready to sample.
 #[derive(Debug, Clone, Copy)]
@@ -241,6 +368,28 @@ mod tests {
         let mean = draws.iter().sum::<f64>() / n as f64;
         let sd = (draws.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / n as f64).sqrt();
         assert!((sd - 4.0).abs() < 0.1, "sd {sd}");
+    }
+
+    #[test]
+    fn each_kind_reads_exactly_its_parameters_and_round_trips() {
+        for kind in DistKind::ALL {
+            assert_eq!(DistKind::from_name(kind.name()), Some(kind));
+            let mut asked = Vec::new();
+            let spec = kind
+                .spec(|p| {
+                    asked.push(p);
+                    Ok::<f64, ()>(asked.len() as f64 + 1.5)
+                })
+                .unwrap();
+            assert_eq!(asked, kind.params(), "{kind:?}");
+            assert_eq!(spec.kind(), kind);
+            let values: Vec<f64> = (0..asked.len()).map(|i| i as f64 + 2.5).collect();
+            assert_eq!(spec.values(), values, "{kind:?}");
+        }
+        let mut names: Vec<&str> = DistKind::ALL.iter().map(|k| k.name()).collect();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), DistKind::ALL.len());
     }
 
     #[test]

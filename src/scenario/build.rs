@@ -202,17 +202,11 @@ fn read_policy(p: &mut Section) -> Policy {
         account_delay: p.duration("account_delay", SimDuration::ZERO),
         confirm_expert_answers: p.boolean("confirm_expert_answers", true),
         confirm_within: p.duration("confirm_within", SimDuration::from_days(7)),
-        priority: match p
-            .choice(
-                "priority",
-                "oldest",
-                &["oldest", "chased_first", "account_first"],
-            )
-            .as_str()
-        {
-            "chased_first" => Priority::ChasedFirst,
-            "account_first" => Priority::AccountFirst,
-            _ => Priority::Oldest,
-        },
+        priority: read_priority(p),
     }
+}
+
+fn read_priority(p: &mut Section) -> Priority {
+    let options = Priority::ALL.map(|priority| (priority.name(), priority));
+    p.choice("priority", Priority::Oldest, &options)
 }

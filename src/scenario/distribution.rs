@@ -4,7 +4,7 @@
 
 use super::reader::Section;
 use super::values::{as_f64, describe, read_duration};
-use crate::dist::{DIST_NAMES, DistSpec, Sampler};
+use crate::dist::{DistKind, DistSpec, Sampler};
 use toml::{Table, Value};
 
 /// What unit a distribution's parameters are in.
@@ -78,7 +78,7 @@ fn read_dist(v: &Value, unit: Unit) -> Result<DistSpec, (Option<String>, String)
                     format!("expected a distribution name, found {}", describe(name)),
                 ));
             };
-            let Some((_, params)) = DIST_NAMES.iter().find(|(n, _)| n == name) else {
+            let Some(kind) = DistKind::from_name(name) else {
                 return Err((
                     Some("dist".to_string()),
                     format!(
@@ -87,6 +87,7 @@ fn read_dist(v: &Value, unit: Unit) -> Result<DistSpec, (Option<String>, String)
                     ),
                 ));
             };
+            let params: Vec<&str> = kind.params().iter().map(|p| p.name).collect();
             for key in table.keys() {
                 if key != "dist" && !params.contains(&key.as_str()) {
                     return Err((
@@ -98,41 +99,16 @@ fn read_dist(v: &Value, unit: Unit) -> Result<DistSpec, (Option<String>, String)
                     ));
                 }
             }
-            // Shapes are plain numbers whatever the unit of the values.
-            let shape = |table: &Table, name: &str| -> Result<f64, (Option<String>, String)> {
-                match table.get(name).and_then(as_f64) {
-                    Some(x) => Ok(x),
-                    None => Err((Some(name.to_string()), "expected a number".to_string())),
+            kind.spec(|p| {
+                if p.is_shape {
+                    // Shapes are plain numbers whatever the unit of the values.
+                    match table.get(p.name).and_then(as_f64) {
+                        Some(x) => Ok(x),
+                        None => Err((Some(p.name.to_string()), "expected a number".to_string())),
+                    }
+                } else {
+                    param(table, p.name)
                 }
-            };
-            Ok(match name.as_str() {
-                "constant" => DistSpec::Constant {
-                    value: param(table, "value")?,
-                },
-                "exponential" => DistSpec::Exponential {
-                    mean: param(table, "mean")?,
-                },
-                "lognormal" => DistSpec::LogNormal {
-                    mean: param(table, "mean")?,
-                    sd: param(table, "sd")?,
-                },
-                "gamma" => DistSpec::Gamma {
-                    mean: param(table, "mean")?,
-                    sd: param(table, "sd")?,
-                },
-                "weibull" => DistSpec::Weibull {
-                    shape: shape(table, "shape")?,
-                    scale: param(table, "scale")?,
-                },
-                "uniform" => DistSpec::Uniform {
-                    min: param(table, "min")?,
-                    max: param(table, "max")?,
-                },
-                "pareto" => DistSpec::Pareto {
-                    scale: param(table, "scale")?,
-                    shape: shape(table, "shape")?,
-                },
-                _ => unreachable!("names come from DIST_NAMES"),
             })
         }
         other => read_param(other, unit)
@@ -165,7 +141,7 @@ fn read_param(v: &Value, unit: Unit) -> Result<f64, String> {
 }
 
 fn dist_names() -> Vec<&'static str> {
-    DIST_NAMES.iter().map(|(n, _)| *n).collect()
+    DistKind::ALL.iter().map(|k| k.name()).collect()
 }
 
 #[cfg(test)]

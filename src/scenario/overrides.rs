@@ -59,27 +59,24 @@ fn set_in_table(
         table.insert(key.to_string(), value);
         return Ok(());
     }
-    if !table.contains_key(key) {
-        if named {
-            let mut names: Vec<&str> = table.keys().map(|k| k.as_str()).collect();
-            names.sort();
-            return Err(Problem {
-                path: full_path.to_string(),
-                message: format!(
-                    "no entry named `{key}` in {parent_path} (there are: {})",
-                    if names.is_empty() {
-                        "none".to_string()
-                    } else {
-                        names.join(", ")
-                    }
-                ),
-            });
-        }
-        table.insert(key.to_string(), Value::Table(Table::new()));
+    if !table.contains_key(key) && named {
+        let mut names: Vec<&str> = table.keys().map(|k| k.as_str()).collect();
+        names.sort();
+        return Err(Problem {
+            path: full_path.to_string(),
+            message: format!(
+                "no entry named `{key}` in {parent_path} (there are: {})",
+                if names.is_empty() {
+                    "none".to_string()
+                } else {
+                    names.join(", ")
+                }
+            ),
+        });
     }
-    let Some(child) = table.get_mut(key) else {
-        unreachable!("inserted above")
-    };
+    let child = table
+        .entry(key)
+        .or_insert_with(|| Value::Table(Table::new()));
     set_in_value(child, &segments[1..], value, full_path, depth + 1)
 }
 

@@ -169,17 +169,25 @@ impl<'a> Section<'a> {
         }
     }
 
-    /// One of a fixed set of words.
-    pub fn choice(&mut self, key: &str, default: &str, options: &[&str]) -> String {
-        let s = self.string(key, default);
-        if options.contains(&s.as_str()) {
-            s
-        } else {
-            self.problem(
-                key,
-                format!("expected one of {}, found {s:?}", options.join(", ")),
-            );
-            default.to_string()
+    /// One of a fixed set of words, each naming a value.
+    pub fn choice<T: Copy>(&mut self, key: &str, default: T, options: &[(&str, T)]) -> T {
+        match self.get(key) {
+            None => default,
+            Some(Value::String(s)) => match options.iter().find(|(name, _)| name == s) {
+                Some((_, value)) => *value,
+                None => {
+                    let names: Vec<&str> = options.iter().map(|(name, _)| *name).collect();
+                    self.problem(
+                        key,
+                        format!("expected one of {}, found {s:?}", names.join(", ")),
+                    );
+                    default
+                }
+            },
+            Some(v) => {
+                self.wrong_type(key, "a string", v);
+                default
+            }
         }
     }
 

@@ -152,3 +152,21 @@ pub enum Priority {
     ChasedFirst,
     AccountFirst,
 }
+
+impl Priority {
+    /// Every priority, in the order messages list them.
+    pub const ALL: [Priority; 3] = [
+        Priority::Oldest,
+        Priority::ChasedFirst,
+        Priority::AccountFirst,
+    ];
+
+    /// The word written in `policy.priority`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Priority::Oldest => "oldest",
+            Priority::ChasedFirst => "chased_first",
+            Priority::AccountFirst => "account_first",
+        }
+    }
+}
