@@ -9,7 +9,7 @@ use super::experts::read_experts;
 use super::reader::{Section, Unit, at_least, greater_than};
 use super::staff::{coverage_warnings, read_staff};
 use super::types::*;
-use crate::time::{MS_PER_DAY, MS_PER_HOUR, SimDuration};
+use crate::time::MS_PER_DAY;
 
 impl Scenario {
     /// Reads a TOML tree into a scenario. Returns the scenario (with
@@ -17,8 +17,8 @@ impl Scenario {
     /// the scenario is valid only if there are no problems.
     pub fn from_toml(table: &toml::Table) -> (Scenario, Vec<String>, Vec<Problem>) {
         let mut root = Section::root(table);
-        let name = root.string("name", "unnamed scenario");
-        root.string("description", "");
+        let name = root.string("name", defaults::NAME);
+        root.string("description", defaults::DESCRIPTION);
         let simulation = root.section("simulation", read_simulation);
         let demand = root.section("demand", read_demand);
         let deflection = root.section("deflection", read_deflection);
@@ -65,7 +65,7 @@ pub(super) fn normalise(weights: Vec<f64>) -> Vec<f64> {
 
 fn read_simulation(s: &mut Section) -> Simulation {
     let horizon = s.duration("horizon", defaults::HORIZON);
-    let warmup = s.duration("warmup", SimDuration::ZERO);
+    let warmup = s.duration("warmup", defaults::WARMUP);
     if horizon.as_millis() == 0 {
         s.problem("horizon", "expected a duration > 0");
     }
@@ -78,7 +78,7 @@ fn read_simulation(s: &mut Section) -> Simulation {
             format!("expected a warm-up shorter than the horizon ({horizon})"),
         );
     }
-    let seed = s.integer("seed", 1, 0, i64::MAX as u64);
+    let seed = s.integer("seed", defaults::SEED, 0, i64::MAX as u64);
     let mut response_targets = s.durations("response_targets", &defaults::TARGETS);
     response_targets.sort();
     response_targets.dedup();
@@ -99,10 +99,18 @@ fn read_simulation(s: &mut Section) -> Simulation {
 
 fn read_demand(d: &mut Section) -> Demand {
     let questions_per_day = d.required_number("questions_per_day", at_least(0.0));
-    let hourly_profile =
-        normalise(d.numbers("hourly_profile", &[1.0; 24], Some(24), positive_profile));
-    let weekly_profile =
-        normalise(d.numbers("weekly_profile", &[1.0; 7], Some(7), positive_profile));
+    let hourly_profile = normalise(d.numbers(
+        "hourly_profile",
+        &defaults::HOURLY_PROFILE,
+        Some(24),
+        positive_profile,
+    ));
+    let weekly_profile = normalise(d.numbers(
+        "weekly_profile",
+        &defaults::WEEKLY_PROFILE,
+        Some(7),
+        positive_profile,
+    ));
     if !d.has("topics") {
         d.problem(
             "topics",
@@ -115,8 +123,9 @@ fn read_demand(d: &mut Section) -> Demand {
             Topic {
                 name: name.to_string(),
                 share,
-                account_probability: t.probability("account_probability", 0.0),
-                expert_coverage: t.probability("expert_coverage", 0.5),
+                account_probability: t
+                    .probability("account_probability", defaults::ACCOUNT_PROBABILITY),
+                expert_coverage: t.probability("expert_coverage", defaults::EXPERT_COVERAGE),
             }
         })
         .into_iter()
@@ -148,32 +157,39 @@ fn read_demand(d: &mut Section) -> Demand {
 
 fn read_deflection(d: &mut Section) -> Deflection {
     Deflection {
-        max_share: d.number("max_share", 0.0, |x| {
+        max_share: d.number("max_share", defaults::MAX_SHARE, |x| {
             if (0.0..1.0).contains(&x) {
                 Ok(())
             } else {
                 Err("a share from 0 (no deflection) up to but not including 1".into())
             }
         }),
-        half_saturation: d.number("half_saturation", 1000.0, greater_than(0.0)),
+        half_saturation: d.number(
+            "half_saturation",
+            defaults::HALF_SATURATION,
+            greater_than(0.0),
+        ),
         half_life: {
-            let h = d.duration("half_life", SimDuration::from_days(180));
+            let h = d.duration("half_life", defaults::HALF_LIFE);
             if h.as_millis() == 0 {
                 d.problem("half_life", "expected a duration > 0");
             }
             h
         },
-        initial_knowledge: d.non_negative("initial_knowledge", 0.0),
+        initial_knowledge: d.non_negative("initial_knowledge", defaults::INITIAL_KNOWLEDGE),
     }
 }
 
 fn read_customers(c: &mut Section) -> Customers {
     Customers {
         patience: c.dist("patience", defaults::PATIENCE, Unit::Duration).1,
-        max_chases: c.integer("max_chases", 2, 0, 100) as u32,
-        complain_probability: c.probability("complain_probability", 0.3),
-        accept_probability: c.probability("accept_probability", 0.5),
-        become_expert_probability: c.probability("become_expert_probability", 0.0),
+        max_chases: c.integer("max_chases", defaults::MAX_CHASES, 0, 100) as u32,
+        complain_probability: c.probability("complain_probability", defaults::COMPLAIN_PROBABILITY),
+        accept_probability: c.probability("accept_probability", defaults::ACCEPT_PROBABILITY),
+        become_expert_probability: c.probability(
+            "become_expert_probability",
+            defaults::BECOME_EXPERT_PROBABILITY,
+        ),
         conversion_delay: c
             .dist(
                 "conversion_delay",
@@ -198,15 +214,16 @@ fn read_back_office(b: &mut Section) -> BackOffice {
 
 fn read_policy(p: &mut Section) -> Policy {
     Policy {
-        intervention_delay: p.duration("intervention_delay", SimDuration(3 * MS_PER_HOUR)),
-        account_delay: p.duration("account_delay", SimDuration::ZERO),
-        confirm_expert_answers: p.boolean("confirm_expert_answers", true),
-        confirm_within: p.duration("confirm_within", SimDuration::from_days(7)),
+        intervention_delay: p.duration("intervention_delay", defaults::INTERVENTION_DELAY),
+        account_delay: p.duration("account_delay", defaults::ACCOUNT_DELAY),
+        confirm_expert_answers: p
+            .boolean("confirm_expert_answers", defaults::CONFIRM_EXPERT_ANSWERS),
+        confirm_within: p.duration("confirm_within", defaults::CONFIRM_WITHIN),
         priority: read_priority(p),
     }
 }
 
 fn read_priority(p: &mut Section) -> Priority {
     let options = Priority::ALL.map(|priority| (priority.name(), priority));
-    p.choice("priority", Priority::Oldest, &options)
+    p.choice("priority", defaults::PRIORITY, &options)
 }

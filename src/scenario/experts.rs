@@ -6,12 +6,11 @@ use super::defaults;
 use super::reader::{Section, Unit, greater_than};
 use super::types::{Engagement, Experts};
 use crate::dist::DistSpec;
-use crate::time::{MS_PER_HOUR, SimDuration};
 
 pub(super) fn read_experts(e: &mut Section) -> Experts {
-    let initial = e.integer("initial", 0, 0, 1_000_000) as u32;
+    let initial = e.integer("initial", defaults::EXPERTS_INITIAL, 0, 1_000_000) as u32;
     let activity = e.dist("activity", defaults::ACTIVITY, Unit::Number).1;
-    let max_activity_hours = e.number("max_activity_hours", 16.0, |x| {
+    let max_activity_hours = e.number("max_activity_hours", defaults::MAX_ACTIVITY_HOURS, |x| {
         if x > 0.0 && x < 24.0 {
             Ok(())
         } else {
@@ -22,14 +21,22 @@ pub(super) fn read_experts(e: &mut Section) -> Experts {
     if session.mean() <= 0.0 {
         e.problem("session", "expected a session length with a mean > 0");
     }
-    let presence_hourly =
-        normalise(e.numbers("presence_hourly", &[1.0; 24], Some(24), positive_profile));
-    let presence_weekly =
-        normalise(e.numbers("presence_weekly", &[1.0; 7], Some(7), positive_profile));
+    let presence_hourly = normalise(e.numbers(
+        "presence_hourly",
+        &defaults::PRESENCE_HOURLY,
+        Some(24),
+        positive_profile,
+    ));
+    let presence_weekly = normalise(e.numbers(
+        "presence_weekly",
+        &defaults::PRESENCE_WEEKLY,
+        Some(7),
+        positive_profile,
+    ));
     let writing_time = e
         .dist("writing_time", defaults::WRITING_TIME, Unit::Duration)
         .1;
-    let correct_probability = e.probability("correct_probability", 0.9);
+    let correct_probability = e.probability("correct_probability", defaults::CORRECT_PROBABILITY);
     let thresholds: Vec<u32> = e
         .numbers(
             "level_thresholds",
@@ -72,16 +79,20 @@ pub(super) fn read_experts(e: &mut Section) -> Experts {
         Engagement {
             initial: initial.1,
             newcomer: newcomer.1,
-            leave_below: g.probability("leave_below", 0.2),
-            daily_decay: weight(g, "daily_decay", 0.001),
-            accepted: weight(g, "accepted", 0.01),
-            confirmed: weight(g, "confirmed", 0.02),
-            promoted: weight(g, "promoted", 0.05),
-            preempted: weight(g, "preempted", 0.02),
-            fair_chance: g.duration("fair_chance", SimDuration(2 * MS_PER_HOUR)),
-            overload_ratio: g.number("overload_ratio", 5.0, greater_than(0.0)),
-            overloaded: weight(g, "overloaded", 0.001),
-            chased: weight(g, "chased", 0.002),
+            leave_below: g.probability("leave_below", defaults::LEAVE_BELOW),
+            daily_decay: weight(g, "daily_decay", defaults::DAILY_DECAY),
+            accepted: weight(g, "accepted", defaults::ACCEPTED),
+            confirmed: weight(g, "confirmed", defaults::CONFIRMED),
+            promoted: weight(g, "promoted", defaults::PROMOTED),
+            preempted: weight(g, "preempted", defaults::PREEMPTED),
+            fair_chance: g.duration("fair_chance", defaults::FAIR_CHANCE),
+            overload_ratio: g.number(
+                "overload_ratio",
+                defaults::OVERLOAD_RATIO,
+                greater_than(0.0),
+            ),
+            overloaded: weight(g, "overloaded", defaults::OVERLOADED),
+            chased: weight(g, "chased", defaults::CHASED),
         }
     });
     Experts {

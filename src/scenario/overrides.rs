@@ -6,7 +6,7 @@ use toml::{Table, Value};
 
 /// Tables whose keys are names the user chose (a team, a topic): `--set`
 /// must not invent a new one by a typo.
-const NAMED_TABLES: &[&str] = &["staff.teams", "demand.topics"];
+pub(crate) const NAMED_TABLES: &[&str] = &["staff.teams", "demand.topics"];
 
 /// Applies one `path=value` to the tree. The value is read as a TOML value
 /// when it is one (`30`, `0.5`, `true`, `[1, 2]`), else as a string (`3h`).

@@ -43,7 +43,7 @@ pub(super) fn coverage_warnings(demand: &Demand, experts: &Experts, staff: &Staf
 }
 
 fn read_team(name: &str, t: &mut Section, topic_names: &[String]) -> Team {
-    let count = t.integer("count", 0, 0, 100_000) as u32;
+    let count = t.integer("count", defaults::TEAM_COUNT, 0, 100_000) as u32;
     let all: Vec<&str> = topic_names.iter().map(|s| s.as_str()).collect();
     let topic_list = t.strings("topics", &all);
     let mut topics = Vec::new();
@@ -91,7 +91,7 @@ fn read_team(name: &str, t: &mut Section, topic_names: &[String]) -> Team {
 
 fn read_shifts(t: &mut Section) -> Vec<ShiftPattern> {
     let default = || ShiftPattern {
-        share: 1.0,
+        share: defaults::SHIFT_SHARE,
         windows: WeeklyWindows::parse(&[defaults::SHIFT.to_string()])
             .unwrap_or(WeeklyWindows { spans: Vec::new() }),
     };
@@ -111,7 +111,7 @@ fn read_shifts(t: &mut Section) -> Vec<ShiftPattern> {
         Some(n) => {
             for i in 0..n {
                 patterns.push(t.section_in_array("shifts", i, |s| {
-                    let share = s.number("share", 1.0, greater_than(0.0));
+                    let share = s.number("share", defaults::SHIFT_SHARE, greater_than(0.0));
                     let windows = s.strings("hours", &[]);
                     let windows = match WeeklyWindows::parse(&windows) {
                         Ok(w) => w,
