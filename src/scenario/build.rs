@@ -14,8 +14,10 @@ use crate::time::MS_PER_DAY;
 impl Scenario {
     /// Reads a TOML tree into a scenario. Returns the scenario (with
     /// defaults where a field was wrong), the warnings, and every problem;
-    /// the scenario is valid only if there are no problems.
-    pub fn from_toml(table: &toml::Table) -> (Scenario, Vec<String>, Vec<Problem>) {
+    /// the scenario is valid only if there are no problems. Private to the
+    /// module: outside it, `load`/`parse`/`from_tree` are the only ways to
+    /// a `Scenario`, and they return one only when there is no problem.
+    pub(super) fn from_toml(table: &toml::Table) -> (Scenario, Vec<String>, Vec<Problem>) {
         let mut root = Section::root(table);
         let name = root.string("name", defaults::NAME);
         root.string("description", defaults::DESCRIPTION);
