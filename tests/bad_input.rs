@@ -1050,7 +1050,10 @@ fn mutated_scenarios_never_panic() {
     // mutants that still load and run.
     assert!(refused >= 50, "only {refused} mutants refused");
     assert!(parsed_ok >= 50, "only {parsed_ok} mutants loaded");
-    assert_eq!(simulated + known.len(), parsed_ok);
+    // Loaded mutants must also run to the end, not just stop at a known
+    // bug. (The count identity simulated + known == loaded that stood here
+    // could not fail once `failures` was empty.)
+    assert!(simulated >= 50, "only {simulated} mutants ran to the end");
 }
 
 /// Found by `mutated_scenarios_never_panic`: `experts.max_activity_hours`
