@@ -55,7 +55,7 @@ impl StaffMetrics {
 
     /// A member of `team` went on (or off) shift, `busy` or idle.
     pub fn shift_changed(&mut self, now: SimTime, team: TeamId, on: bool, busy: bool) {
-        let r = &mut self.teams[team];
+        let r = &mut self.teams[team.index()];
         let delta = if on { 1 } else { -1 };
         r.on_shift.add(now, delta);
         if busy {
@@ -67,7 +67,7 @@ impl StaffMetrics {
     /// A member of `team` starts (+1) or ends (−1) a task, on shift or in
     /// overtime.
     pub fn busy(&mut self, now: SimTime, team: TeamId, on_shift: bool, delta: i64) {
-        let r = &mut self.teams[team];
+        let r = &mut self.teams[team.index()];
         if on_shift {
             r.busy_on_shift.add(now, delta);
         } else {
@@ -77,21 +77,21 @@ impl StaffMetrics {
 
     pub fn answered(&mut self, now: SimTime, team: TeamId) {
         if self.warmup.counts(now) {
-            self.teams[team].answers += 1;
+            self.teams[team.index()].answers += 1;
         }
         self.hour.answers += 1;
     }
 
     pub fn escalation_handed_off(&mut self, now: SimTime, team: TeamId) {
         if self.warmup.counts(now) {
-            self.teams[team].escalations += 1;
+            self.teams[team.index()].escalations += 1;
         }
         self.hour.escalations += 1;
     }
 
     pub fn confirmed(&mut self, now: SimTime, team: TeamId) {
         if self.warmup.counts(now) {
-            self.teams[team].confirmations += 1;
+            self.teams[team.index()].confirmations += 1;
         }
         self.hour.confirmations += 1;
     }

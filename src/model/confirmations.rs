@@ -22,7 +22,7 @@ impl Confirmations {
     }
 
     pub fn push(&mut self, topic: TopicId, posted: SimTime, author: ExpertId) {
-        self.waiting[topic].push_back((posted, author));
+        self.waiting[topic.index()].push_back((posted, author));
     }
 
     /// The author of the oldest answer awaiting confirmation in `topics`,
@@ -30,14 +30,14 @@ impl Confirmations {
     pub fn take_oldest(&mut self, topics: &[TopicId]) -> Option<ExpertId> {
         let mut oldest: Option<(SimTime, TopicId)> = None;
         for &k in topics {
-            if let Some(&(t, _)) = self.waiting[k].front()
+            if let Some(&(t, _)) = self.waiting[k.index()].front()
                 && oldest.is_none_or(|(o, _)| t < o)
             {
                 oldest = Some((t, k));
             }
         }
         oldest
-            .and_then(|(_, k)| self.waiting[k].pop_front())
+            .and_then(|(_, k)| self.waiting[k.index()].pop_front())
             .map(|(_, e)| e)
     }
 

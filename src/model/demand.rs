@@ -8,7 +8,7 @@ use super::weekly::WeeklyProfile;
 use super::{Event, Observer, Stop, World};
 use crate::engine::EventQueue;
 use crate::rng::entity_rng;
-use crate::scenario::Scenario;
+use crate::scenario::{Scenario, TopicId};
 use crate::time::{MS_PER_DAY, SimTime};
 use rand::RngExt;
 use rand_distr::{Distribution, Exp1};
@@ -67,20 +67,21 @@ impl Demand {
 
 impl<O: Observer> World<'_, O> {
     /// Share of a topic's would-be questions deflected right now.
-    fn deflected_share(&self, topic: usize) -> f64 {
+    fn deflected_share(&self, topic: TopicId) -> f64 {
         let d = &self.sc.deflection;
         if d.max_share == 0.0 {
             return 0.0;
         }
-        let k = self.demand.knowledge[topic].value_at(self.now, d.half_life.as_millis() as f64);
+        let k =
+            self.demand.knowledge[topic.index()].value_at(self.now, d.half_life.as_millis() as f64);
         d.max_share * k / (k + d.half_saturation)
     }
 
     /// A public answer feeds the topic's knowledge base.
-    pub(super) fn add_knowledge(&mut self, topic: usize) {
+    pub(super) fn add_knowledge(&mut self, topic: TopicId) {
         if self.sc.deflection.max_share > 0.0 {
             let half_life = self.sc.deflection.half_life.as_millis() as f64;
-            self.demand.knowledge[topic].add(self.now, half_life, 1.0);
+            self.demand.knowledge[topic.index()].add(self.now, half_life, 1.0);
         }
     }
 
@@ -108,16 +109,17 @@ impl<O: Observer> World<'_, O> {
         let mut cumulative = 0.0;
         let mut chosen = None;
         for (k, topic) in self.sc.demand.topics.iter().enumerate() {
-            cumulative += topic.share * (1.0 - self.deflected_share(k));
+            cumulative += topic.share * (1.0 - self.deflected_share(TopicId::new(k)));
             if u < cumulative {
-                chosen = Some(k);
+                chosen = Some(TopicId::new(k));
                 break;
             }
         }
         let account_draw: f64 = self.streams.arrivals.random();
         self.schedule_next_arrival(queue);
         if let Some(topic) = chosen {
-            let needs_account = account_draw < self.sc.demand.topics[topic].account_probability;
+            let needs_account =
+                account_draw < self.sc.demand.topics[topic.index()].account_probability;
             self.post_question(queue, topic, needs_account)?;
         }
         Ok(())
@@ -126,7 +128,7 @@ impl<O: Observer> World<'_, O> {
     pub(super) fn post_question(
         &mut self,
         queue: &mut EventQueue<Event>,
-        topic: usize,
+        topic: TopicId,
         needs_account: bool,
     ) -> Result<QuestionRef, Stop> {
         let now = self.now;

@@ -18,6 +18,7 @@ use super::{Event, Observer, World};
 use crate::engine::EventQueue;
 use crate::metrics::{Outcome, Responder};
 use crate::rng::entity_rng;
+use crate::scenario::TopicId;
 use crate::time::SimDuration;
 use rand::RngExt;
 use rand_distr::{Distribution, Exp1};
@@ -233,7 +234,7 @@ impl<O: Observer> World<'_, O> {
 
     /// Lowers the engagement of every online expert competent in a topic
     /// (they see the floor taken, or the angry bump).
-    pub(super) fn penalise_online_experts(&mut self, topic: usize, weight: f64) {
+    pub(super) fn penalise_online_experts(&mut self, topic: TopicId, weight: f64) {
         self.penalise_online(weight, |x| x.covers(topic));
     }
 

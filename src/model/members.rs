@@ -7,6 +7,7 @@
 use super::ids::ExpertId;
 use super::questions::QuestionRef;
 use crate::rng::SimRng;
+use crate::scenario::TopicId;
 use crate::time::SimTime;
 use rand::RngExt;
 
@@ -65,8 +66,8 @@ impl Expert {
         }
     }
 
-    pub fn covers(&self, topic: usize) -> bool {
-        self.topics & (1u64 << topic) != 0
+    pub fn covers(&self, topic: TopicId) -> bool {
+        self.topics & (1u64 << topic.index()) != 0
     }
 
     pub fn state(&self) -> ExpertState {
@@ -246,7 +247,7 @@ impl Members {
     /// at random with `rng`: whoever happens to look first.
     pub fn pick_idle(
         &self,
-        topic: usize,
+        topic: TopicId,
         exclude: Option<ExpertId>,
         rng: &mut SimRng,
     ) -> Option<ExpertId> {

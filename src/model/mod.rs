@@ -32,7 +32,7 @@ use crate::engine::{EventQueue, Model, run_until};
 use crate::metrics::summary::{HourRow, QuestionRow, Summary};
 use crate::metrics::{ExpertAtEnd, Metrics, Outcome, Responder, RunInfo};
 use crate::rng::{SimRng, Stream, stream_rng, stream_seed};
-use crate::scenario::Scenario;
+use crate::scenario::{Scenario, TeamId};
 use crate::time::{MS_PER_HOUR, SimDuration, SimTime};
 use confirmations::Confirmations;
 use demand::Demand;
@@ -57,7 +57,7 @@ pub enum Event {
     ExpertAnswerPosted(ExpertId),
     StaffTaskFinished(StaffId),
     ShiftChanged {
-        team: u16,
+        team: TeamId,
         pattern: u16,
         index: u32,
     },
@@ -225,7 +225,7 @@ impl<'a, O: Observer> World<'a, O> {
     ) -> QuestionRow {
         QuestionRow {
             id: q.id,
-            topic: self.sc.demand.topics[q.topic].name.clone(),
+            topic: self.sc.demand.topics[q.topic.index()].name.clone(),
             needs_account: q.needs_account,
             posted_hours: q.posted.as_hours(),
             chases: q.chases,
@@ -324,7 +324,7 @@ impl<O: Observer> Model for World<'_, O> {
                 team,
                 pattern,
                 index,
-            } => self.on_shift_changed(queue, team as usize, pattern as usize, index as usize),
+            } => self.on_shift_changed(queue, team, pattern as usize, index as usize),
             Event::BackOfficeResolved(r) => self.close(r, Outcome::ResolvedByBackOffice),
             Event::ExpertRecruited => self.add_expert(queue, false),
             Event::HourEnded => self.on_hour_ended(queue),

@@ -216,7 +216,7 @@ impl Questions {
         );
         let r = self.slab.insert(question);
         if community {
-            self.expert_pool[topic].insert((posted, r.slot));
+            self.expert_pool[topic.index()].insert((posted, r.slot));
         }
         r
     }
@@ -271,7 +271,7 @@ impl Questions {
     pub fn next_for_staff(&self, topics: &[TopicId]) -> Option<QuestionRef> {
         let mut best: Option<StaffKey> = None;
         for &k in topics {
-            if let Some(&first) = self.staff_pool[k].first()
+            if let Some(&first) = self.staff_pool[k.index()].first()
                 && best.is_none_or(|b| first < b)
             {
                 best = Some(first);
@@ -336,7 +336,7 @@ impl Questions {
             return false;
         }
         let key = (q.staff_class, q.posted, r.slot);
-        self.staff_pool[q.topic].insert(key);
+        self.staff_pool[q.topic.index()].insert(key);
         true
     }
 
@@ -382,8 +382,8 @@ impl Questions {
         let Some(q) = self.slab.get(r) else {
             return;
         };
-        self.expert_pool[q.topic].remove(&(q.posted, r.slot));
-        self.staff_pool[q.topic].remove(&(q.staff_class, q.posted, r.slot));
+        self.expert_pool[q.topic.index()].remove(&(q.posted, r.slot));
+        self.staff_pool[q.topic.index()].remove(&(q.staff_class, q.posted, r.slot));
     }
 
     /// Puts a waiting question back where experts and (if eligible) staff
@@ -395,10 +395,10 @@ impl Questions {
         };
         q.staff_class = staff_class(priority, q);
         if q.community_answerable() {
-            self.expert_pool[q.topic].insert((q.posted, r.slot));
+            self.expert_pool[q.topic.index()].insert((q.posted, r.slot));
         }
         if q.staff_eligible {
-            self.staff_pool[q.topic].insert((q.staff_class, q.posted, r.slot));
+            self.staff_pool[q.topic.index()].insert((q.staff_class, q.posted, r.slot));
         }
     }
 }
@@ -412,7 +412,7 @@ mod tests {
         Question::new(
             id,
             SimTime(id),
-            0,
+            TopicId(0),
             false,
             true,
             stream_rng(1, Stream::Customers),

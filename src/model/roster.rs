@@ -92,7 +92,7 @@ impl Roster {
             for (pattern, n) in team.shifts.iter().zip(parts) {
                 let first = members.len() as u32;
                 members.extend((0..n).map(|_| StaffMember {
-                    team: t,
+                    team: TeamId::new(t),
                     on_shift: false,
                     task: None,
                     idle_index: None,
@@ -110,13 +110,16 @@ impl Roster {
             teams,
             topic_teams: (0..topics)
                 .map(|topic| {
+                    let topic = TopicId::new(topic);
                     (0..sc.staff.teams.len())
                         .filter(|&t| sc.staff.teams[t].topics.contains(&topic))
+                        .map(TeamId::new)
                         .collect()
                 })
                 .collect(),
             staffed_topic: (0..topics)
                 .map(|topic| {
+                    let topic = TopicId::new(topic);
                     sc.staff
                         .teams
                         .iter()
@@ -127,7 +130,7 @@ impl Roster {
     }
 
     pub fn pattern(&self, team: TeamId, pattern: usize) -> &Pattern {
-        &self.teams[team].patterns[pattern]
+        &self.teams[team.index()].patterns[pattern]
     }
 
     pub fn team_of(&self, s: StaffId) -> TeamId {
@@ -140,7 +143,7 @@ impl Roster {
 
     /// Whether a team with staff covers `topic`.
     pub fn staffed(&self, topic: TopicId) -> bool {
-        self.staffed_topic[topic]
+        self.staffed_topic[topic.index()]
     }
 
     /// Moves a member on or off shift. Returns the member's team and
@@ -164,7 +167,7 @@ impl Roster {
 
     fn push_idle(&mut self, s: StaffId) {
         let team = self.members[s.index()].team;
-        let idle = &mut self.teams[team].idle;
+        let idle = &mut self.teams[team.index()].idle;
         self.members[s.index()].idle_index = Some(idle.len());
         idle.push(s);
     }
@@ -174,7 +177,7 @@ impl Roster {
         let Some(index) = self.members[s.index()].idle_index.take() else {
             return;
         };
-        let idle = &mut self.teams[team].idle;
+        let idle = &mut self.teams[team.index()].idle;
         idle.swap_remove(index);
         if let Some(&moved) = idle.get(index) {
             self.members[moved.index()].idle_index = Some(index);
@@ -185,13 +188,13 @@ impl Roster {
     /// idle members (the first such team on a tie), the last to go idle.
     pub fn idle_for(&self, topic: TopicId) -> Option<StaffId> {
         let mut best: Option<(usize, TeamId)> = None;
-        for &t in &self.topic_teams[topic] {
-            let idle = self.teams[t].idle.len();
+        for &t in &self.topic_teams[topic.index()] {
+            let idle = self.teams[t.index()].idle.len();
             if idle > 0 && best.is_none_or(|(n, _)| idle > n) {
                 best = Some((idle, t));
             }
         }
-        best.and_then(|(_, t)| self.teams[t].idle.last().copied())
+        best.and_then(|(_, t)| self.teams[t.index()].idle.last().copied())
     }
 
     /// The member starts `task`. Returns whether they are on shift.

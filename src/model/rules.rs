@@ -10,7 +10,7 @@ use super::questions::QuestionRef;
 use super::{Event, Observer, World};
 use crate::engine::{EventQueue, run_until};
 use crate::metrics::summary::{QuestionRow, Summary};
-use crate::scenario::{self, Scenario};
+use crate::scenario::{self, Scenario, TopicId};
 use crate::time::{MS_PER_HOUR, MS_PER_MINUTE, SimTime};
 
 /// One topic, no arrivals of its own, nobody answering unless a test says
@@ -119,7 +119,7 @@ impl<'a> Sim<'a> {
     fn post(&mut self, t: SimTime, needs_account: bool) -> QuestionRef {
         self.run_to(t);
         self.world
-            .post_question(&mut self.queue, 0, needs_account)
+            .post_question(&mut self.queue, TopicId(0), needs_account)
             .unwrap_or_else(|stop| panic!("{}", stop.message()))
     }
 

@@ -17,7 +17,7 @@ use super::roster::Task;
 use super::{Event, Observer, World};
 use crate::engine::EventQueue;
 use crate::metrics::{Outcome, Responder};
-use crate::scenario::TeamId;
+use crate::scenario::{TeamId, TopicId};
 use crate::time::{MS_PER_WEEK, SimDuration, SimTime};
 
 impl<O: Observer> World<'_, O> {
@@ -26,6 +26,7 @@ impl<O: Observer> World<'_, O> {
     pub(super) fn start_staff(&mut self, queue: &mut EventQueue<Event>) {
         let mut on_at_start = Vec::new();
         for (t, team) in self.sc.staff.teams.iter().enumerate() {
+            let t = TeamId::new(t);
             for (p, pattern) in team.shifts.iter().enumerate() {
                 let shifts = self.roster.pattern(t, p);
                 if pattern.windows.contains(0) {
@@ -43,7 +44,7 @@ impl<O: Observer> World<'_, O> {
                     queue.schedule_in(
                         SimDuration(at),
                         Event::ShiftChanged {
-                            team: t as u16,
+                            team: t,
                             pattern: p as u16,
                             index: index as u32,
                         },
@@ -87,7 +88,7 @@ impl<O: Observer> World<'_, O> {
             queue.schedule_at(
                 SimTime(next_at),
                 Event::ShiftChanged {
-                    team: team as u16,
+                    team,
                     pattern: pattern as u16,
                     index: next as u32,
                 },
@@ -120,7 +121,7 @@ impl<O: Observer> World<'_, O> {
 
     /// New work in a topic: an idle member of a team covering it (the team
     /// with the most idle members) takes the team's next task.
-    pub(super) fn offer_to_staff(&mut self, queue: &mut EventQueue<Event>, topic: usize) {
+    pub(super) fn offer_to_staff(&mut self, queue: &mut EventQueue<Event>, topic: TopicId) {
         if let Some(s) = self.roster.idle_for(topic) {
             self.staff_take_next(queue, s);
         }
@@ -130,7 +131,7 @@ impl<O: Observer> World<'_, O> {
     /// question of the team's topics in policy order, else the oldest
     /// confirmation; or stays idle.
     fn staff_take_next(&mut self, queue: &mut EventQueue<Event>, s: StaffId) {
-        let topics = &self.sc.staff.teams[self.roster.team_of(s)].topics;
+        let topics = &self.sc.staff.teams[self.roster.team_of(s).index()].topics;
         let task = if let Some(r) = self.questions.next_for_staff(topics)
             && let Some(q) = self.questions.get(r)
         {
@@ -151,7 +152,7 @@ impl<O: Observer> World<'_, O> {
     fn start_task(&mut self, queue: &mut EventQueue<Event>, s: StaffId, task: Task) {
         let now = self.now;
         let team_id = self.roster.team_of(s);
-        let team = &self.sc.staff.teams[team_id];
+        let team = &self.sc.staff.teams[team_id.index()];
         let took = match task {
             Task::Answer(r) => {
                 self.claim(r);

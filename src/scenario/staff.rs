@@ -26,7 +26,7 @@ pub(super) fn coverage_warnings(demand: &Demand, experts: &Experts, staff: &Staf
         let covered = staff
             .teams
             .iter()
-            .any(|team| team.count > 0 && team.topics.contains(&id));
+            .any(|team| team.count > 0 && team.topics.contains(&TopicId::new(id)));
         if !covered {
             warnings.push(format!(
                 "topic `{}` is covered by no staff: its account questions can never be answered{}",
@@ -49,7 +49,7 @@ fn read_team(name: &str, t: &mut Section, topic_names: &[String]) -> Team {
     let mut topics = Vec::new();
     for (i, topic) in topic_list.iter().enumerate() {
         match topic_names.iter().position(|n| n == topic) {
-            Some(id) if !topics.contains(&id) => topics.push(id),
+            Some(id) if !topics.contains(&TopicId::new(id)) => topics.push(TopicId::new(id)),
             Some(_) => t.problem(
                 &format!("topics.{i}"),
                 format!("topic `{topic}` listed twice"),

@@ -7,10 +7,39 @@ use super::schedule::WeeklyWindows;
 use crate::dist::Sampler;
 use crate::time::SimDuration;
 
-/// Index of a topic in `Demand::topics` (sorted by name).
-pub type TopicId = usize;
-/// Index of a team in `Staff::teams` (sorted by name).
-pub type TeamId = usize;
+/// Index of a topic in `Demand::topics` (sorted by name). A newtype, so a
+/// topic cannot be passed where a team (or any other count) is meant; at
+/// most `MAX_TOPICS`, so 16 bits hold it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TopicId(pub u16);
+
+/// Index of a team in `Staff::teams` (sorted by name); at most `MAX_TEAMS`,
+/// so 16 bits hold it (events carry it as is).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TeamId(pub u16);
+
+impl TopicId {
+    /// The topic of index `i`. The reader rejects more than `MAX_TOPICS`
+    /// topics, so in a valid scenario `i` fits; on rejected input the id
+    /// may wrap, but no model ever runs on it (no panic on bad input).
+    pub fn new(i: usize) -> Self {
+        TopicId(i as u16)
+    }
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+impl TeamId {
+    /// The team of index `i`; as for `TopicId::new`, the reader rejects
+    /// more than `MAX_TEAMS` teams.
+    pub fn new(i: usize) -> Self {
+        TeamId(i as u16)
+    }
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
 
 /// At most this many topics: expert competence is a 64-bit mask.
 pub const MAX_TOPICS: usize = 64;
