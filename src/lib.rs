@@ -45,6 +45,7 @@ pub mod output;
 pub mod report;
 pub mod rng;
 pub mod scenario;
+pub mod stats;
 pub mod sweep;
 pub mod theory;
 pub mod time;
