@@ -42,6 +42,7 @@ pub mod engine;
 pub mod metrics;
 pub mod model;
 pub mod output;
+pub mod replicate;
 pub mod report;
 pub mod rng;
 pub mod scenario;
