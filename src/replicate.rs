@@ -12,6 +12,7 @@ use crate::model::{NoObserver, Observer, simulate};
 use crate::scenario::Scenario;
 use crate::stats::{self, Estimate};
 use crate::sweep::{measures, plan::replication_seed};
+use crate::time::parse_duration;
 use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -199,7 +200,16 @@ pub fn read_summary(text: &str) -> Result<Summary, serde_json::Error> {
         return serde_json::from_value(value);
     }
     let template = serde_json::to_value(serde_json::from_value::<Summary>(rounded(&value, None))?)?;
-    serde_json::from_value(rounded(&value, Some(&template)))
+    let mut summary: Summary = serde_json::from_value(rounded(&value, Some(&template)))?;
+    // The combined tree sorts keys as text ("1d" before "1h"); put the
+    // response targets back in order of duration, as a plain run has them.
+    for times in [&mut summary.first_response, &mut summary.resolution] {
+        times.within.0.sort_by(|(a, _), (b, _)| {
+            let hours = |t: &str| parse_duration(t).map_or(f64::INFINITY, |d| d.as_hours());
+            hours(a).total_cmp(&hours(b))
+        });
+    }
+    Ok(summary)
 }
 
 /// `value` with numbers rounded: all of them (no template), or those that
