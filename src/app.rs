@@ -3,11 +3,12 @@
 //! and writes its outputs.
 
 use crate::cli::{
-    CheckArgs, Cli, Command, InitArgs, MergeArgs, ReportArgs, RunArgs, ScenarioArgs, SweepArgs,
-    ValidateArgs,
+    CheckArgs, Cli, Command, CompareArgs, InitArgs, MergeArgs, ReportArgs, RunArgs, ScenarioArgs,
+    SweepArgs, ValidateArgs,
 };
-use crate::model::simulate;
+use crate::model::{NoObserver, simulate};
 use crate::output::{self, csv_sink::CsvSink, table};
+use crate::replicate;
 use crate::report::{self, ReportError};
 use crate::scenario::{self, Loaded, ScenarioError};
 use crate::sweep::{self, Request, Sweep, SweepError};
@@ -63,6 +64,7 @@ fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> AppError + '_ {
 pub fn main(cli: Cli) -> Result<(), AppError> {
     match cli.command {
         Command::Run(args) => run(args),
+        Command::Compare(args) => compare(args),
         Command::Check(args) => check(args),
         Command::Init(args) => init(args),
         Command::Validate(args) => validate(args),
@@ -83,6 +85,142 @@ fn load(args: &ScenarioArgs, quiet: bool) -> Result<Loaded, AppError> {
 }
 
 fn run(args: RunArgs) -> Result<(), AppError> {
+    if args.threads == Some(0) {
+        return Err(AppError::Usage("--threads: expected at least 1".into()));
+    }
+    match args.replications {
+        Some(0) => Err(AppError::Usage(
+            "--replications: expected at least 1 (1 is a plain run)".into(),
+        )),
+        Some(n) if n >= 2 => run_replicated(args, n),
+        _ => run_once(args),
+    }
+}
+
+/// A progress callback for the simulated hours, shown once a day.
+fn on_hour(bar: &ProgressBar) -> Box<dyn FnMut(u64)> {
+    let bar = bar.clone();
+    Box::new(move |hour: u64| {
+        if hour.is_multiple_of(24) {
+            bar.set_position(hour);
+            bar.set_message((hour / 24).to_string());
+        }
+    })
+}
+
+/// `run --replications N` (N >= 2): replication 0 streams the files of a
+/// plain run (timeseries.csv, questions.csv) and the progress bar; all of
+/// them feed replications.csv and the means of summary.json.
+fn run_replicated(args: RunArgs, n: u32) -> Result<(), AppError> {
+    let loaded = load(&args.scenario, args.quiet)?;
+    let scenario = &loaded.scenario;
+    let master = args.seed.unwrap_or(scenario.simulation.seed);
+    let seeds = replicate::seeds(master, n);
+    if let Some(dir) = &args.out {
+        std::fs::create_dir_all(dir).map_err(io_error(dir))?;
+    }
+    let hours = scenario.simulation.horizon.as_hours().ceil() as u64;
+    let bar = progress_bar(hours, args.quiet);
+    let out_dir = args.out.as_deref();
+    let mut sink = CsvSink::create(out_dir, args.trace, on_hour(&bar), hours)
+        .map_err(io_error(out_dir.unwrap_or(Path::new("."))))?;
+    let summaries =
+        replicate::run(scenario, &seeds, args.threads, &mut sink).map_err(AppError::Failed)?;
+    bar.finish_and_clear();
+    let targets = replicate::targets(scenario);
+    let combined = replicate::combined_summary(&summaries, master, &seeds);
+    if let Some(dir) = out_dir {
+        sink.finish().map_err(io_error(dir))?;
+        output::write_replicated(
+            dir,
+            &combined,
+            &replicate::replications_csv(&summaries, &seeds, &targets),
+        )
+        .map_err(io_error(dir))?;
+        if args.report {
+            report::write(dir)?;
+        }
+    }
+    if !args.quiet {
+        let title = format!(
+            "entraide: {} (master seed {master}), {:.0} days simulated per replication",
+            scenario.name,
+            scenario.simulation.horizon.as_days()
+        );
+        print!(
+            "{}",
+            output::replications::render(
+                &title,
+                summaries.len(),
+                &replicate::estimates(&summaries, &targets)
+            )
+        );
+    }
+    match combined["engine"]["stopped_early"].as_str() {
+        Some(why) => Err(AppError::StoppedEarly(why.to_string())),
+        None => Ok(()),
+    }
+}
+
+/// `compare A B`: both scenarios under the same seeds (common random
+/// numbers), each measure's paired difference B − A with its interval.
+fn compare(args: CompareArgs) -> Result<(), AppError> {
+    if args.replications < 2 {
+        return Err(AppError::Usage(format!(
+            "--replications: expected at least 2 (got {}): a confidence interval needs two replications",
+            args.replications
+        )));
+    }
+    if args.threads == Some(0) {
+        return Err(AppError::Usage("--threads: expected at least 1".into()));
+    }
+    let side = |path: &Path| {
+        load(
+            &ScenarioArgs {
+                scenario: path.to_path_buf(),
+                sets: args.sets.clone(),
+            },
+            false,
+        )
+    };
+    let a = side(&args.a)?;
+    let b = side(&args.b)?;
+    let master = args.seed.unwrap_or(a.scenario.simulation.seed);
+    let seeds = replicate::seeds(master, args.replications);
+    let runs = |s: &crate::scenario::Scenario| {
+        replicate::run(s, &seeds, args.threads, &mut NoObserver).map_err(AppError::Failed)
+    };
+    let (sa, sb) = (runs(&a.scenario)?, runs(&b.scenario)?);
+    let targets = replicate::targets(&a.scenario);
+    let comparison = replicate::Comparison {
+        a: args.a.display().to_string(),
+        b: args.b.display().to_string(),
+        replications: seeds.len(),
+        seed: master,
+        measures: replicate::compare(&sa, &sb, &targets),
+    };
+    if args.json {
+        let text = serde_json::to_string_pretty(&comparison)
+            .map_err(|e| AppError::Failed(e.to_string()))?;
+        println!("{text}");
+    } else {
+        let title = format!(
+            "entraide compare: A = {} (\"{}\"), B = {} (\"{}\"), master seed {master}",
+            comparison.a, a.scenario.name, comparison.b, b.scenario.name
+        );
+        print!(
+            "{}",
+            output::replications::render_comparison(
+                &title,
+                comparison.replications,
+                &comparison.measures
+            )
+        );
+    }
+    Ok(())
+}
+
+fn run_once(args: RunArgs) -> Result<(), AppError> {
     let loaded = load(&args.scenario, args.quiet)?;
     let scenario = &loaded.scenario;
     let seed = args.seed.unwrap_or(scenario.simulation.seed);

@@ -31,6 +31,8 @@ pub enum Command {
     Init(InitArgs),
     /// Check the engine against exact Erlang-A / Erlang-C queueing theory.
     Validate(ValidateArgs),
+    /// Is B better than A? Both under the same seeds, with paired differences.
+    Compare(CompareArgs),
     /// Run a grid of scenario variants x replications in parallel.
     Sweep(SweepArgs),
     /// Combine the shard directories of a sweep into one.
@@ -68,6 +70,37 @@ pub struct RunArgs {
     /// No progress bar, no scenario warnings and no summary table (files only).
     #[arg(long, short)]
     pub quiet: bool,
+    /// Run N seeds derived from --seed (as a sweep derives them) and show
+    /// each measure as mean ± 95 % half-width; 1 is a plain run.
+    #[arg(long, value_name = "N")]
+    pub replications: Option<u32>,
+    /// Worker threads for the replications (default: all cores). Results
+    /// do not depend on it.
+    #[arg(long, requires = "replications")]
+    pub threads: Option<usize>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CompareArgs {
+    /// The baseline scenario file (TOML).
+    pub a: PathBuf,
+    /// The scenario compared with it.
+    pub b: PathBuf,
+    /// Override a value in both scenarios, e.g. --set simulation.horizon=90d (repeatable).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub sets: Vec<String>,
+    /// Replications, the same seeds for both scenarios (at least 2).
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub replications: u32,
+    /// Master seed, 0 to 2^63-1 (default: A's simulation.seed).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(0..=i64::MAX as u64))]
+    pub seed: Option<u64>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, clap::Args)]

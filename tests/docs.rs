@@ -107,7 +107,7 @@ const EXEMPT: &[(&str, &str)] = &[
 
 /// Arguments appended, in the quick test, to commands of a subcommand, so
 /// that the whole test takes seconds: runs and sweeps simulate a week (no
-/// warm-up), sweeps run 2 replications. `sweep --check` runs nothing and is
+/// warm-up), sweeps and compare run 2 replications. `sweep --check` runs nothing and is
 /// left as written.
 const SHORTEN: &[(&str, &[&str])] = &[
     (
@@ -121,6 +121,17 @@ const SHORTEN: &[(&str, &[&str])] = &[
     ),
     (
         "sweep",
+        &[
+            "--set",
+            "simulation.warmup=0s",
+            "--set",
+            "simulation.horizon=7d",
+            "--replications",
+            "2",
+        ],
+    ),
+    (
+        "compare",
         &[
             "--set",
             "simulation.warmup=0s",

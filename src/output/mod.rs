@@ -3,6 +3,7 @@
 
 pub mod atomic;
 pub mod csv_sink;
+pub mod replications;
 pub mod table;
 pub mod validation;
 
@@ -14,5 +15,18 @@ use std::path::Path;
 pub fn write_summary_json(dir: &Path, summary: &Summary) -> io::Result<()> {
     let mut text = serde_json::to_string_pretty(summary).map_err(io::Error::other)?;
     text.push('\n');
+    atomic::write(&dir.join("summary.json"), text.as_bytes())
+}
+
+/// Writes the outputs of a replicated run: `summary.json` (means, with
+/// `ci95` and `replications`) and `replications.csv`, atomically.
+pub fn write_replicated(
+    dir: &Path,
+    summary: &serde_json::Value,
+    replications_csv: &str,
+) -> io::Result<()> {
+    let mut text = serde_json::to_string_pretty(summary).map_err(io::Error::other)?;
+    text.push('\n');
+    atomic::write(&dir.join("replications.csv"), replications_csv.as_bytes())?;
     atomic::write(&dir.join("summary.json"), text.as_bytes())
 }

@@ -86,10 +86,11 @@ pub fn write(dir: &Path) -> Result<PathBuf, ReportError> {
             path: path.clone(),
             error,
         })?;
-        let summary: Summary = serde_json::from_str(&text).map_err(|e| ReportError::Corrupt {
-            file: path.display().to_string(),
-            message: format!("not a summary.json written by entraide run ({e})"),
-        })?;
+        let summary: Summary =
+            crate::replicate::read_summary(&text).map_err(|e| ReportError::Corrupt {
+                file: path.display().to_string(),
+                message: format!("not a summary.json written by entraide run ({e})"),
+            })?;
         run::build(dir, &summary)?
     } else {
         return Err(ReportError::Empty(dir.display().to_string()));

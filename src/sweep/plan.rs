@@ -89,8 +89,14 @@ impl Plan {
     /// the same replication (common random numbers), whatever the thread
     /// or the order of execution.
     pub fn run_seed(&self, replication: u32) -> u64 {
-        mix64(mix64(self.seed) ^ mix64(0x5eed_0000 + u64::from(replication)))
+        replication_seed(self.seed, replication)
     }
+}
+
+/// The seed of replication `replication` under master seed `master`; the
+/// one derivation shared by `sweep`, `run --replications` and `compare`.
+pub fn replication_seed(master: u64, replication: u32) -> u64 {
+    mix64(mix64(master) ^ mix64(0x5eed_0000 + u64::from(replication)))
 }
 
 /// FNV-1a, 64 bits: a stable fingerprint (not a defence against forgery).
