@@ -51,7 +51,7 @@ const EXEMPT: &[(&str, &str)] = &[
     ),
     (
         "cargo test --release --test docs -- --ignored",
-        "this file's ignored test; .ci/run runs it",
+        "this file's ignored test (minutes; run by hand before a release)",
     ),
     (
         "ENTRAIDE_BLESS=1 cargo test --test run",
@@ -429,7 +429,7 @@ fn documented_commands_run() {
 /// shortening: about three minutes of CPU in a release build (mostly the
 /// 480 runs of scenarios/delay-x-staffing.sweep.toml).
 #[test]
-#[ignore = "minutes: .ci/run runs it with cargo test --release --test docs -- --ignored"]
+#[ignore = "minutes: run it before a release with cargo test --release --test docs -- --ignored"]
 fn documented_commands_run_as_written() {
     let failures = run_pages(false);
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
