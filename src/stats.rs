@@ -83,6 +83,15 @@ mod tests {
     use super::*;
 
     #[test]
+    fn t_quantiles_beyond_the_table() {
+        // Published values; the expansion is within 2e-3 of them.
+        assert!((t_975(30) - 2.042).abs() < 1e-9);
+        assert!((t_975(40) - 2.021).abs() < 2e-3);
+        assert!((t_975(120) - 1.980).abs() < 1e-3);
+        assert!((t_975(1_000_000) - 1.96).abs() < 1e-3);
+    }
+
+    #[test]
     fn known_t_quantiles() {
         assert_eq!(t_975(1), 12.706);
         assert_eq!(t_975(4), 2.776);

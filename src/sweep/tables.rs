@@ -7,6 +7,7 @@
 use super::measures;
 use super::plan::Plan;
 use crate::output::atomic::AtomicFile;
+use crate::stats::t_975;
 use crate::time::parse_duration;
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom, Write};
@@ -154,26 +155,6 @@ impl Moments {
     }
 }
 
-/// The 0.975 quantile of Student's t with `df` degrees of freedom.
-fn t_975(df: u64) -> f64 {
-    const TABLE: [f64; 30] = [
-        12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160,
-        2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056,
-        2.052, 2.048, 2.045, 2.042,
-    ];
-    match df {
-        0 => f64::NAN,
-        1..=30 => TABLE[df as usize - 1],
-        _ => {
-            // Cornish-Fisher expansion around the normal quantile.
-            let z: f64 = 1.959_963_985;
-            let d = df as f64;
-            z + (z.powi(3) + z) / (4.0 * d)
-                + (5.0 * z.powi(5) + 16.0 * z.powi(3) + 3.0 * z) / (96.0 * d * d)
-        }
-    }
-}
-
 /// Computes `points.csv` from `runs.csv` in one streaming pass.
 pub fn write_points(dir: &Path, plan: &Plan, targets: &[String]) -> io::Result<()> {
     let layout = Layout::new(plan);
@@ -230,15 +211,6 @@ pub fn write_points(dir: &Path, plan: &Plan, targets: &[String]) -> io::Result<(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn t_quantiles() {
-        assert!((t_975(1) - 12.706).abs() < 1e-9);
-        assert!((t_975(30) - 2.042).abs() < 1e-9);
-        assert!((t_975(40) - 2.021).abs() < 2e-3);
-        assert!((t_975(120) - 1.980).abs() < 1e-3);
-        assert!((t_975(1_000_000) - 1.96).abs() < 1e-3);
-    }
 
     #[test]
     fn moments_match_two_pass() {
