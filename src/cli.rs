@@ -158,7 +158,7 @@ pub struct ValidateArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct SweepArgs {
-    /// A scenario file, or a sweep file (a TOML file with a [sweep] table).
+    /// A scenario file, or a sweep file (a TOML file with a `[sweep]` table).
     pub file: PathBuf,
     /// A varied parameter: PATH=LIST (0h,1h,4h) or PATH=START..END:STEP
     /// (10..40:5, 1h..8h:1h, 0.1..0.5:0.1). Repeatable: the full grid is run.
