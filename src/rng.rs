@@ -27,6 +27,8 @@ pub enum Stream {
     Staff = 5,
     /// Back-office resolution delays.
     BackOffice = 6,
+    /// Which online experts see a thread that went wrong.
+    Exposure = 7,
 }
 
 /// SplitMix64 finaliser: a bijective mix with good avalanche, used only to

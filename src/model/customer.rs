@@ -70,7 +70,7 @@ impl<O: Observer> World<'_, O> {
             self.metrics.questions.chased(counted, before == 0);
             if community {
                 let penalty = self.sc.experts.engagement.chased;
-                self.penalise_online_experts(topic, penalty);
+                self.penalise_witnesses(topic, penalty);
             }
             self.start_patience(queue, r);
             // A bumped thread may now come first for staff.

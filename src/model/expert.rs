@@ -232,10 +232,33 @@ impl<O: Observer> World<'_, O> {
         }
     }
 
-    /// Lowers the engagement of every online expert competent in a topic
-    /// (they see the floor taken, or the angry bump).
-    pub(super) fn penalise_online_experts(&mut self, topic: TopicId, weight: f64) {
-        self.penalise_online(weight, |x| x.covers(topic));
+    /// A thread of `topic` went wrong in public (the floor taken by staff,
+    /// or an angry bump): the online experts of the topic who see it lose
+    /// `weight` each time they see it; an idle one who falls below the
+    /// threshold leaves at once, a writing one after posting.
+    ///
+    /// Exposure: an online expert reads `threads_read_per_hour` threads an
+    /// hour in each section they follow, so each of them sees a given
+    /// thread of a section that gets λ new threads an hour with probability
+    /// min(1, threads_read_per_hour / λ) (see `exposure`). A forum k times
+    /// larger has k times the events, each seen by each expert with a k
+    /// times smaller probability: once λ exceeds the reads, every expert's
+    /// penalty rate depends on per-capita rates only, whatever the size.
+    pub(super) fn penalise_witnesses(&mut self, topic: TopicId, weight: f64) {
+        if weight == 0.0 {
+            return;
+        }
+        let seen = self.seen_probability[topic.index()];
+        let leaving = self.members.penalise_witnesses(
+            self.now,
+            topic,
+            seen,
+            weight,
+            &mut self.streams.exposure,
+        );
+        for id in leaving {
+            self.depart(id);
+        }
     }
 
     /// Hourly: when waiting community questions per online expert exceed
@@ -248,20 +271,26 @@ impl<O: Observer> World<'_, O> {
         }
         let waiting = self.questions.waiting_for_experts();
         if waiting as f64 / online as f64 > g.overload_ratio {
-            let weight = g.overloaded;
-            self.penalise_online(weight, |_| true);
+            for id in self.members.penalise_all_online(self.now, g.overloaded) {
+                self.depart(id);
+            }
         }
     }
+}
 
-    /// Lowers the engagement of the online experts `who` picks; an idle one
-    /// who falls below the threshold leaves at once, a writing one after
-    /// posting (see `after_answer`).
-    fn penalise_online(&mut self, weight: f64, who: impl Fn(&Expert) -> bool) {
-        if weight == 0.0 {
-            return;
-        }
-        for id in self.members.penalise_online(self.now, weight, who) {
-            self.depart(id);
-        }
-    }
+/// The probability that an online expert competent in a topic sees a
+/// given thread of it: their reads an hour in the section over the
+/// section's new threads an hour (the scenario's mean demand, before
+/// deflection), at most 1: in a section with fewer new threads than that,
+/// they see them all. One value per topic.
+pub(super) fn exposure(sc: &crate::scenario::Scenario) -> Vec<f64> {
+    let reads = sc.experts.engagement.threads_read_per_hour;
+    sc.demand
+        .topics
+        .iter()
+        .map(|topic| {
+            let threads_per_hour = sc.demand.questions_per_day * topic.share / 24.0;
+            (reads / threads_per_hour).min(1.0)
+        })
+        .collect()
 }

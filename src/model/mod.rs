@@ -116,6 +116,8 @@ pub fn simulate(scenario: &Scenario, seed: u64, observer: &mut impl Observer) ->
 struct Streams {
     arrivals: SimRng,
     expert_choice: SimRng,
+    /// Which online experts see a thread that went wrong.
+    exposure: SimRng,
     staff: SimRng,
     back_office: SimRng,
     /// Seeds of the per-question and per-expert generators.
@@ -135,6 +137,9 @@ pub struct World<'a, O: Observer> {
     questions: Questions,
     confirmations: Confirmations,
     members: Members,
+    /// Per topic: the probability that an online expert competent in it
+    /// sees a given thread of it (see `expert::exposure`).
+    seen_probability: Vec<f64>,
     /// When experts come online (hour of week), and their mean session.
     presence: WeeklyProfile,
     session_mean_ms: f64,
@@ -160,6 +165,7 @@ impl<'a, O: Observer> World<'a, O> {
             streams: Streams {
                 arrivals: stream_rng(seed, Stream::Arrivals),
                 expert_choice: stream_rng(seed, Stream::ExpertChoice),
+                exposure: stream_rng(seed, Stream::Exposure),
                 staff: stream_rng(seed, Stream::Staff),
                 back_office: stream_rng(seed, Stream::BackOffice),
                 customer_seed: stream_seed(seed, Stream::Customers),
@@ -168,7 +174,8 @@ impl<'a, O: Observer> World<'a, O> {
             demand: Demand::new(sc),
             questions: Questions::new(topics, sc.policy.priority),
             confirmations: Confirmations::new(topics),
-            members: Members::new(engagement.daily_decay, engagement.leave_below),
+            members: Members::new(topics, engagement.daily_decay, engagement.leave_below),
+            seen_probability: expert::exposure(sc),
             presence: WeeklyProfile::new(&sc.experts.presence_hourly, &sc.experts.presence_weekly),
             session_mean_ms: sc.experts.session.mean(),
             roster: Roster::new(sc),

@@ -389,3 +389,24 @@ fn reaching_a_status_level_raises_engagement() {
         "levels at the 1st and 3rd answer"
     );
 }
+
+#[test]
+fn an_expert_sees_a_thread_with_probability_reads_over_the_sections_new_threads() {
+    // 96 questions a day in one section: 4 new threads an hour.
+    let seen = |reads: &str| {
+        let sc = forum(&[
+            "demand.questions_per_day=96",
+            &format!("experts.engagement.threads_read_per_hour={reads}"),
+        ]);
+        super::expert::exposure(&sc)
+    };
+    assert_eq!(seen("1"), [0.25]);
+    assert_eq!(seen("4"), [1.0]);
+    assert_eq!(
+        seen("10"),
+        [1.0],
+        "a section smaller than the reads: every thread seen"
+    );
+    // No demand of its own (this file's forum): every posted thread seen.
+    assert_eq!(super::expert::exposure(&forum(&[])), [1.0]);
+}

@@ -218,7 +218,7 @@ impl<O: Observer> World<'_, O> {
         self.add_knowledge(topic);
         if preempts {
             let weight = self.sc.experts.engagement.preempted;
-            self.penalise_online_experts(topic, weight);
+            self.penalise_witnesses(topic, weight);
         }
         self.customer_got_answer(queue, r, None);
         self.close(r, Outcome::ResolvedByStaff);

@@ -93,6 +93,11 @@ pub(super) fn read_experts(e: &mut Section) -> Experts {
             ),
             overloaded: weight(g, "overloaded", defaults::OVERLOADED),
             chased: weight(g, "chased", defaults::CHASED),
+            threads_read_per_hour: g.number(
+                "threads_read_per_hour",
+                defaults::THREADS_READ_PER_HOUR,
+                greater_than(0.0),
+            ),
         }
     });
     Experts {

@@ -135,6 +135,9 @@ pub struct Engagement {
     pub overload_ratio: f64,
     pub overloaded: f64,
     pub chased: f64,
+    /// Threads an online expert reads an hour in each section they follow:
+    /// how many of the penalised events they see.
+    pub threads_read_per_hour: f64,
 }
 
 #[derive(Debug, Clone)]

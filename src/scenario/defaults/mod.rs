@@ -75,6 +75,7 @@ pub const FAIR_CHANCE: SimDuration = SimDuration(2 * MS_PER_HOUR);
 pub const OVERLOAD_RATIO: f64 = 5.0;
 pub const OVERLOADED: f64 = 0.001;
 pub const CHASED: f64 = 0.002;
+pub const THREADS_READ_PER_HOUR: f64 = 4.0;
 
 pub const TEAM_COUNT: u64 = 0;
 pub const SHIFT: &str = "mon-fri 09:00-18:00";

@@ -317,6 +317,12 @@ pub fn reference() -> Vec<FieldDoc> {
             ZERO_TO_ONE,
         ),
         field(
+            "experts.engagement.threads_read_per_hour",
+            float(THREADS_READ_PER_HOUR),
+            "threads an hour, per section",
+            "> 0",
+        ),
+        field(
             "staff.teams.*.count",
             int(TEAM_COUNT),
             "staff members",
