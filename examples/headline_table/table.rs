@@ -368,7 +368,7 @@ pub fn split_page(text: &str) -> Result<(&str, &str, &str), String> {
 
 /// The figures `MEAN ± HALF-WIDTH` (with ` %` when it follows) that the
 /// page quotes outside the generated part and that no cell of the table
-/// holds: the sentences to update after the table changed.
+/// holds, each once: the sentences to update after the table changed.
 pub fn stale_quotes(page: &str) -> Result<Vec<String>, String> {
     let (before, table, after) = split_page(page)?;
     let cells: Vec<&str> = table
@@ -377,11 +377,13 @@ pub fn stale_quotes(page: &str) -> Result<Vec<String>, String> {
         .flat_map(|l| l.split(['|', '/']))
         .map(str::trim)
         .collect();
-    Ok([before, after]
-        .iter()
-        .flat_map(|text| quotes(text))
-        .filter(|q| !cells.contains(&q.as_str()))
-        .collect())
+    let mut stale: Vec<String> = Vec::new();
+    for quote in [before, after].iter().flat_map(|text| quotes(text)) {
+        if !cells.contains(&quote.as_str()) && !stale.contains(&quote) {
+            stale.push(quote);
+        }
+    }
+    Ok(stale)
 }
 
 /// Every `NUMBER ± NUMBER` in `text`, with ` %` when it follows.
