@@ -646,6 +646,35 @@ fn results_quote_their_figures_from_the_table() {
     );
 }
 
+/// How cells are printed, on the kept rows with two edits: a value missing
+/// in one replication prints as a dash (no mean over the others), and a
+/// half-width below the column's precision gets the decimals that show its
+/// first digit. A row missing from the file is refused.
+#[test]
+fn headline_cells_show_their_interval_or_a_dash() {
+    let mut rows = table::parse_csv(&headline_cache()).unwrap();
+    let keys = table::keys();
+    let retention = keys
+        .iter()
+        .position(|k| *k == "experts.retention_365d")
+        .unwrap();
+    let median = keys
+        .iter()
+        .position(|k| *k == "first_response.median_hours")
+        .unwrap();
+    let n = table::REPLICATIONS as usize;
+    rows[3].values[retention].clear();
+    for (r, row) in rows[..n].iter_mut().enumerate() {
+        row.values[median] = format!("{}", 1.0 + 0.001 * (r % 2) as f64);
+    }
+    let text = table::markdown(&rows).unwrap();
+    let mercure = text.lines().find(|l| l.starts_with("| mercure |")).unwrap();
+    let cells: Vec<&str> = mercure.split('|').map(str::trim).collect();
+    assert_eq!(cells[3], "1.0005 ± 0.0002", "{mercure}");
+    assert_eq!(cells[6], "–", "{mercure}");
+    assert!(table::markdown(&rows[1..]).is_err());
+}
+
 #[test]
 fn quotes_are_found_with_their_unit() {
     let text = "from 1.05 ± 0.12 h to 44.6 ± 0.7 %, and −3 ± 2. Not 5 ±  or ± 4.";
