@@ -22,8 +22,9 @@
 //! as written (`.ci/run` runs it in release mode).
 //!
 //! The headline results table of docs/results.md is checked against what
-//! `cargo run --release --example headline_table` prints, from the golden
-//! summaries (tests/run.rs checks that those are what the runs give).
+//! `cargo run --release --example headline_table` prints from the
+//! replications it keeps in examples/headline_table/replications.csv, and
+//! one replication of each scenario is run again to check those.
 
 mod common;
 
@@ -46,8 +47,9 @@ const EXEMPT: &[(&str, &str)] = &[
         "a build; this test uses the test build of the binary",
     ),
     (
-        "cargo run --release --example headline_table",
-        "headline_table_matches_the_docs checks its table",
+        "cargo run --release --example headline_table -- --write",
+        "over a minute of runs; headline_table_matches_the_docs and \
+         kept_replications_are_what_the_runs_give check what it wrote",
     ),
     (
         "cargo test --release --test docs -- --ignored",
@@ -533,25 +535,152 @@ fn links_resolve_and_nothing_points_outside_the_clone() {
     );
 }
 
+/// The headline table (the generated part of docs/results.md) is what the
+/// example prints from the replications it keeps. Running the replications
+/// here would take over a minute of CPU, so this reads the kept values, and
+/// [`kept_replications_are_what_the_runs_give`] checks those against fresh
+/// runs.
 #[test]
 fn headline_table_matches_the_docs() {
-    let summaries: Vec<serde_json::Value> = table::SCENARIOS
-        .iter()
-        .map(|name| {
-            let path = root().join("tests/golden").join(format!("{name}.json"));
-            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap()
-        })
-        .collect();
-    let expected = table::markdown(&summaries).unwrap();
+    let rows = table::parse_csv(&headline_cache()).unwrap();
+    let expected = table::markdown(&rows).unwrap();
     let text = std::fs::read_to_string(root().join("docs/results.md")).unwrap();
-    let (begin, end) = ("<!-- headline-table -->\n", "<!-- /headline-table -->");
-    let start = text.find(begin).expect("docs/results.md marks the table") + begin.len();
-    let stop = start + text[start..].find(end).expect("the table's end marker");
+    let (_, generated, _) = table::split_page(&text).unwrap();
     assert_eq!(
-        text[start..stop],
-        expected,
-        "the headline table in docs/results.md is stale: replace it with the output of \
-         `cargo run --release --example headline_table`"
+        generated, expected,
+        "the headline table in docs/results.md is not what the kept replications give: \
+         regenerate it with `{HEADLINE}`"
+    );
+}
+
+const HEADLINE: &str = "cargo run --release --example headline_table -- --write";
+
+fn headline_cache() -> String {
+    std::fs::read_to_string(root().join("examples/headline_table/replications.csv")).unwrap_or_else(
+        |e| panic!("examples/headline_table/replications.csv: {e}: run `{HEADLINE}`"),
+    )
+}
+
+/// The kept replications are those of `entraide run scenarios/NAME.toml
+/// --replications N`: every seed is the replication seed of the scenario's
+/// own seed, and one replication of each scenario, run again here, gives
+/// exactly the kept values (a different replication for each scenario,
+/// counting down from the last). A model change fails here first. About
+/// 2 s of CPU per scenario at most (Erlang-A's two years).
+#[test]
+fn kept_replications_are_what_the_runs_give() {
+    let rows = table::parse_csv(&headline_cache()).unwrap();
+    let n = table::REPLICATIONS as usize;
+    assert_eq!(rows.len(), table::SCENARIOS.len() * n);
+    let failures: Vec<String> = std::thread::scope(|s| {
+        let checks: Vec<_> = table::SCENARIOS
+            .iter()
+            .zip(rows.chunks(n))
+            .enumerate()
+            .map(|(i, (&name, kept))| s.spawn(move || check_replication(name, kept, n - 1 - i)))
+            .collect();
+        checks
+            .into_iter()
+            .filter_map(|h| h.join().unwrap())
+            .collect()
+    });
+    assert!(
+        failures.is_empty(),
+        "{}\nIf the model changed on purpose, regenerate the table with `{HEADLINE}`.",
+        failures.join("\n")
+    );
+}
+
+fn check_replication(name: &str, kept: &[table::Row], r: usize) -> Option<String> {
+    let path = root().join("scenarios").join(format!("{name}.toml"));
+    let scenario = entraide::scenario::load(&path, &[]).unwrap().scenario;
+    let seeds = entraide::replicate::seeds(scenario.simulation.seed, table::REPLICATIONS);
+    let kept_seeds: Vec<u64> = kept.iter().map(|row| row.seed).collect();
+    if kept_seeds != seeds {
+        return Some(format!(
+            "{name}: the kept seeds are not those of `entraide run scenarios/{name}.toml \
+             --replications {}`",
+            table::REPLICATIONS
+        ));
+    }
+    let summaries = entraide::replicate::run(
+        &scenario,
+        &seeds[r..=r],
+        Some(1),
+        &mut entraide::model::NoObserver,
+    )
+    .unwrap();
+    let fresh = serde_json::to_value(&summaries[0]).unwrap();
+    let fresh = table::row(name, r as u32, seeds[r], &fresh).unwrap();
+    (fresh != kept[r]).then(|| {
+        format!(
+            "{name} replication {r} (seed {}) gives {:?}, kept {:?} (keys {:?})",
+            seeds[r],
+            fresh.values,
+            kept[r].values,
+            table::keys()
+        )
+    })
+}
+
+/// Every `MEAN ± HALF-WIDTH` that docs/results.md quotes outside the
+/// generated part is a cell of the table, the page quotes at least one (the
+/// reading of the rows), and it names the number of replications the
+/// example runs, in the command that reproduces a row.
+#[test]
+fn results_quote_their_figures_from_the_table() {
+    let text = std::fs::read_to_string(root().join("docs/results.md")).unwrap();
+    let (before, _, after) = table::split_page(&text).unwrap();
+    let quoted = table::quotes(before).len() + table::quotes(after).len();
+    assert!(quoted >= 3, "docs/results.md quotes only {quoted} figures");
+    let stale = table::stale_quotes(&text).unwrap();
+    assert!(
+        stale.is_empty(),
+        "docs/results.md quotes figures that are not in its table: {stale:?}: quote the cells \
+         of the table, with their interval"
+    );
+    let command = format!("--replications {}", table::REPLICATIONS);
+    assert!(
+        text.contains(&command),
+        "docs/results.md does not show `{command}`, the replications of its table"
+    );
+}
+
+/// How cells are printed, on the kept rows with two edits: a value missing
+/// in one replication prints as a dash (no mean over the others), and a
+/// half-width below the column's precision gets the decimals that show its
+/// first digit. A row missing from the file is refused.
+#[test]
+fn headline_cells_show_their_interval_or_a_dash() {
+    let mut rows = table::parse_csv(&headline_cache()).unwrap();
+    let keys = table::keys();
+    let retention = keys
+        .iter()
+        .position(|k| *k == "experts.retention_365d")
+        .unwrap();
+    let median = keys
+        .iter()
+        .position(|k| *k == "first_response.median_hours")
+        .unwrap();
+    let n = table::REPLICATIONS as usize;
+    rows[3].values[retention].clear();
+    for (r, row) in rows[..n].iter_mut().enumerate() {
+        row.values[median] = format!("{}", 1.0 + 0.001 * (r % 2) as f64);
+    }
+    let text = table::markdown(&rows).unwrap();
+    let mercure = text.lines().find(|l| l.starts_with("| mercure |")).unwrap();
+    let cells: Vec<&str> = mercure.split('|').map(str::trim).collect();
+    assert_eq!(cells[3], "1.0005 ± 0.0002", "{mercure}");
+    assert_eq!(cells[6], "–", "{mercure}");
+    assert!(table::markdown(&rows[1..]).is_err());
+}
+
+#[test]
+fn quotes_are_found_with_their_unit() {
+    let text = "from 1.05 ± 0.12 h to 44.6 ± 0.7 %, and −3 ± 2. Not 5 ±  or ± 4.";
+    assert_eq!(
+        table::quotes(text),
+        ["1.05 ± 0.12", "44.6 ± 0.7 %", "−3 ± 2"]
     );
 }
 
