@@ -94,6 +94,18 @@ const EXEMPT: &[(&str, &str)] = &[
         "a CI step, run by .ci/run",
     ),
     (
+        "cargo bench --bench scale",
+        "minutes of benchmarking; .ci/run smoke-runs it with -- --test",
+    ),
+    (
+        "cargo bench --bench scale -- --test",
+        "a CI step, run by .ci/run",
+    ),
+    (
+        "cargo test --test scaling",
+        "a part of cargo test (about 30 s of CPU)",
+    ),
+    (
         "bash benches/peers/compare.sh",
         "installs SimPy from PyPI and benchmarks for minutes",
     ),
