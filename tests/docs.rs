@@ -106,6 +106,10 @@ const EXEMPT: &[(&str, &str)] = &[
         "a part of cargo test (about 30 s of CPU)",
     ),
     (
+        "cargo test --test scaling -- --ignored",
+        "the scaling test's control (30 s of CPU), run by hand",
+    ),
+    (
         "bash benches/peers/compare.sh",
         "installs SimPy from PyPI and benchmarks for minutes",
     ),
