@@ -103,6 +103,11 @@ pub const INTENSIVE: &[(&str, &str)] = &[
         "per event the expert is exposed to",
     ),
     (
+        "experts.engagement.threads_read_per_hour",
+        "what one online expert reads an hour; the chance of seeing a thread \
+         (reads / new threads) falls as k rises, so each expert sees as many",
+    ),
+    (
         "staff.teams.*.topics",
         "which sections, not how many people",
     ),
