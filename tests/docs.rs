@@ -103,7 +103,7 @@ const EXEMPT: &[(&str, &str)] = &[
     ),
     (
         "cargo test --test scaling",
-        "a part of cargo test (about 30 s of CPU)",
+        "a part of cargo test (about 25 s of CPU)",
     ),
     (
         "cargo test --test scaling -- --ignored",

@@ -19,9 +19,9 @@
 //! halfway to the end (0 or 1) it moves toward: an expert share of 0.6 %
 //! falling to 0.1 % is a collapse, not "within 3 points".
 //!
-//! Runs use fixed seeds, so the test cannot flake. Cost: about 30 s of
-//! CPU in the test profile on today's main; the jobs of both scenarios run
-//! on rayon's pool, longest first.
+//! Runs use fixed seeds, so the test cannot flake. Cost: about 25 s of
+//! CPU in the test profile (12 s on 2 cores); the jobs of both scenarios
+//! run on rayon's pool, longest first.
 
 #[path = "common/scaling.rs"]
 mod scaling;
