@@ -414,6 +414,7 @@ fn run_sweep(args: SweepArgs) -> Result<(), AppError> {
             replications: 10,
             seed: 1,
             shard: None,
+            baseline: Vec::new(),
         },
     };
     for spec in &args.vary {
@@ -422,6 +423,9 @@ fn run_sweep(args: SweepArgs) -> Result<(), AppError> {
             .push(sweep::plan::parse_vary(spec).map_err(AppError::Usage)?);
     }
     request.sets.extend(args.sets.iter().cloned());
+    for spec in &args.baseline {
+        request.add_baseline(spec)?;
+    }
     if let Some(r) = args.replications {
         request.replications = r;
     }

@@ -38,7 +38,7 @@ pub mod tables;
 pub use manifest::{MANIFEST, Manifest, read_manifest};
 pub use merge::merge;
 pub use prepare::Sweep;
-pub use request::{Request, read_sweep_file};
+pub use request::{BaselineChoice, Request, read_sweep_file};
 
 use crate::scenario::ScenarioError;
 use std::path::{Path, PathBuf};
