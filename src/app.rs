@@ -197,6 +197,8 @@ fn compare(args: CompareArgs) -> Result<(), AppError> {
         b: args.b.display().to_string(),
         replications: seeds.len(),
         seed: master,
+        confidence: 0.95,
+        multiple_comparison_correction: "none",
         measures: replicate::compare(&sa, &sb, &targets),
     };
     if args.json {
