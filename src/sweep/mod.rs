@@ -10,7 +10,8 @@
 //!  main thread: append "run,row,checksum" to runs.journal ◀┘
 //!    │ at the end (or after --resume / merge)
 //!    ▼
-//!  runs.csv (sorted by run) ──▶ points.csv (streaming mean/sd/ci95)
+//!  runs.csv (sorted by run) ──▶ points.csv (streaming mean/sd/ci95, and the
+//!                               paired difference with the baseline point)
 //! ```
 //!
 //! Results are byte-identical whatever the thread count, the interruptions
