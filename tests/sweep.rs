@@ -386,6 +386,21 @@ fn shards_merge_into_the_single_machine_files() {
         &merged_text,
     ]);
     assert_eq!(files(&merged), files(&whole));
+    // A shard without the baseline's runs has no differences; the shard
+    // that holds them (runs 9 to 12, the third) has, and merge has all.
+    assert!(
+        points(&shards[0])
+            .iter()
+            .all(|p| p["backlog_mean_diff"].is_empty())
+    );
+    let third = points(&shards[2]);
+    let baseline = third.iter().find(|p| p["point"] == "3").unwrap();
+    assert_eq!(baseline["backlog_mean_diff"], "0");
+    assert!(
+        points(&merged)
+            .iter()
+            .all(|p| !p["backlog_mean_diff"].is_empty())
+    );
     // A missing shard and a repeated shard are reported, nothing written.
     let bad = temp("bad-merge");
     let bad_text = bad.to_string_lossy().to_string();
