@@ -23,6 +23,7 @@ fn request(replications: u32) -> Request {
         replications,
         seed: 1,
         shard: None,
+        baseline: Vec::new(),
     }
 }
 

@@ -197,6 +197,8 @@ fn compare(args: CompareArgs) -> Result<(), AppError> {
         b: args.b.display().to_string(),
         replications: seeds.len(),
         seed: master,
+        confidence: 0.95,
+        multiple_comparison_correction: "none",
         measures: replicate::compare(&sa, &sb, &targets),
     };
     if args.json {
@@ -414,6 +416,7 @@ fn run_sweep(args: SweepArgs) -> Result<(), AppError> {
             replications: 10,
             seed: 1,
             shard: None,
+            baseline: Vec::new(),
         },
     };
     for spec in &args.vary {
@@ -422,6 +425,9 @@ fn run_sweep(args: SweepArgs) -> Result<(), AppError> {
             .push(sweep::plan::parse_vary(spec).map_err(AppError::Usage)?);
     }
     request.sets.extend(args.sets.iter().cloned());
+    for spec in &args.baseline {
+        request.add_baseline(spec)?;
+    }
     if let Some(r) = args.replications {
         request.replications = r;
     }

@@ -167,6 +167,11 @@ pub struct SweepArgs {
     /// A fixed override applied to every run (repeatable).
     #[arg(long = "set", value_name = "PATH=VALUE")]
     pub sets: Vec<String>,
+    /// The baseline point of the paired differences in points.csv: one
+    /// value of each varied parameter, e.g. --baseline
+    /// policy.intervention_delay=3h (repeatable; default: the first point).
+    #[arg(long = "baseline", value_name = "PATH=VALUE")]
+    pub baseline: Vec<String>,
     /// Replications per grid point (default: the sweep file's, else 10).
     #[arg(long)]
     pub replications: Option<u32>,

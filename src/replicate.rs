@@ -289,13 +289,20 @@ pub struct MeasureComparison {
     pub distinguishable: bool,
 }
 
-/// A paired comparison of B against A under the same seeds.
+/// A paired comparison of B against A under the same seeds. Values are in
+/// the units of `summary.json`: shares are fractions, so a difference of
+/// shares is a fraction too (0.01 is one percentage point).
 #[derive(Debug, Clone, Serialize)]
 pub struct Comparison {
     pub a: String,
     pub b: String,
     pub replications: usize,
     pub seed: u64,
+    /// The level of every interval: 0.95.
+    pub confidence: f64,
+    /// "none": each measure's interval stands alone, so with many measures
+    /// some may exclude 0 by chance.
+    pub multiple_comparison_correction: &'static str,
     pub measures: Vec<MeasureComparison>,
 }
 

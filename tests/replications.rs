@@ -3,7 +3,8 @@
 //! run, the means and half-widths in summary.json are those of the rows of
 //! replications.csv (recomputed here, not by the crate's code), and paired
 //! comparisons find nothing between a scenario and itself but do find the
-//! expert-share drop of answering at once.
+//! expert-share drop of answering at once, print differences of shares in
+//! points and say that no multiple-comparison correction is made.
 
 mod common;
 
@@ -181,6 +182,8 @@ fn measure<'a>(c: &'a Value, name: &str) -> &'a Value {
 fn a_scenario_compared_with_itself_differs_by_exactly_nothing() {
     let c = compare("scenarios/mercure.toml", "scenarios/mercure.toml");
     assert_eq!(c["replications"], 5);
+    assert_eq!(c["confidence"], 0.95);
+    assert_eq!(c["multiple_comparison_correction"], "none");
     for m in c["measures"].as_array().expect("measures") {
         assert_eq!(m["distinguishable"], false, "{m}");
         if !m["a_mean"].is_null() {
@@ -217,6 +220,17 @@ fn the_comparison_table_names_what_is_distinguishable() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("n = 3 replications"), "{text}");
     assert!(text.contains("distinguishable from noise:"), "{text}");
+    assert!(
+        text.contains("no correction for multiple comparisons"),
+        "{text}"
+    );
+    // Shares are levels in per cent, their differences in points.
+    let share = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("expert_share "))
+        .expect("an expert_share line");
+    assert_eq!(share.matches(" %").count(), 2, "{share}");
+    assert!(share.contains(" pts"), "{share}");
 }
 
 fn fails_with_2(args: &[&str], expected: &[&str]) {

@@ -113,17 +113,33 @@ fn every_report_is_well_formed_and_has_every_chart() {
         let expected: Vec<&str> = if label.starts_with("run:") {
             RUN_CHARTS.to_vec()
         } else if label == "sweep:sweep2" {
-            vec!["fig-heatmap-0", "fig-tradeoff", "table-points"]
+            vec![
+                "fig-heatmap-0",
+                "fig-tradeoff",
+                "table-points",
+                "table-differences",
+            ]
         } else {
             vec![
                 "fig-line-first_response_p90_hours",
                 "fig-line-backlog_p90",
                 "fig-tradeoff",
                 "table-points",
+                "table-differences",
             ]
         };
         for id in expected {
             assert!(ids.iter().any(|i| i == id), "{label}: no #{id}");
+        }
+        if label.starts_with("sweep:") {
+            // The first point is the default baseline: its row says so,
+            // and the others hold signed differences in points for shares.
+            assert!(
+                text.contains("Each point against the baseline (0h"),
+                "{label}"
+            );
+            assert!(text.contains("<td>baseline</td>"), "{label}");
+            assert!(text.contains(" pts ± "), "{label}");
         }
         let charts = text.matches("<svg").count();
         assert!(charts >= 3, "{label}: only {charts} charts");

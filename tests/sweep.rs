@@ -1,7 +1,9 @@
 //! `entraide sweep` and `entraide merge` end to end: byte-identical files
 //! whatever the thread count, the interruptions, the sharding; common
-//! random numbers; growing the replications keeps the earlier ones;
-//! refusals with exit code 2 and nothing written.
+//! random numbers; growing the replications keeps the earlier ones; the
+//! paired differences against the baseline point, recomputed here from
+//! runs.csv, and narrower than unpaired intervals; refusals with exit code
+//! 2 and nothing written.
 
 mod common;
 
@@ -16,7 +18,9 @@ fn ok(args: &[&str]) {
     assert!(out.stdout.is_empty(), "results go to files, not stdout");
 }
 
-/// A small grid on the Erlang-A reduction: 3 x 2 points, short runs.
+/// A small grid on the Erlang-A reduction: 3 x 2 points, short runs. Its
+/// baseline is point 3 (26 agents, 10m), in the middle of the grid and in
+/// the third of four shards, so that resuming and merging must find it.
 fn grid(out: &Path, extra: &[&str]) -> Vec<String> {
     let mut args: Vec<String> = [
         "sweep",
@@ -25,6 +29,10 @@ fn grid(out: &Path, extra: &[&str]) -> Vec<String> {
         "staff.teams.agents.count=24..28:2",
         "--vary",
         "policy.intervention_delay=0s,10m",
+        "--baseline",
+        "staff.teams.agents.count=26",
+        "--baseline",
+        "policy.intervention_delay=10m",
         "--set",
         "simulation.horizon=5d",
         "--set",
@@ -62,6 +70,23 @@ fn rows(dir: &Path) -> Vec<csv::StringRecord> {
         .collect()
 }
 
+/// points.csv as rows of column -> value.
+fn points(dir: &Path) -> Vec<std::collections::BTreeMap<String, String>> {
+    let mut reader = csv::Reader::from_path(dir.join("points.csv")).unwrap();
+    let header = reader.headers().unwrap().clone();
+    reader
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            header
+                .iter()
+                .zip(r.iter())
+                .map(|(h, v)| (h.to_string(), v.to_string()))
+                .collect()
+        })
+        .collect()
+}
+
 fn column(dir: &Path, name: &str) -> usize {
     let mut reader = csv::Reader::from_path(dir.join("runs.csv")).unwrap();
     reader
@@ -91,6 +116,13 @@ fn same_files_whatever_the_thread_count() {
     assert_eq!(&runs[0][staff], "24");
     assert_eq!(&runs[3][delay_hours], "0.16666666666666666");
     assert_eq!(&runs[6][staff], "26");
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(a.join("sweep.json")).unwrap()).unwrap();
+    assert_eq!(manifest["plan"]["baseline"]["point"], 3);
+    assert_eq!(
+        manifest["plan"]["baseline"]["values"]["policy.intervention_delay"],
+        "10m"
+    );
     for d in [a, b] {
         let _ = std::fs::remove_dir_all(d);
     }
@@ -129,6 +161,89 @@ fn common_random_numbers_and_growing_replications() {
     for d in [three, five] {
         let _ = std::fs::remove_dir_all(d);
     }
+}
+
+/// Mean and 95 % half-width (Student t, 0.975, n − 1 degrees of freedom:
+/// the table up to 10) of a sample, two-pass.
+fn mean_and_half_width(xs: &[f64]) -> (f64, f64) {
+    const T: [f64; 10] = [
+        12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
+    ];
+    let n = xs.len() as f64;
+    let mean = xs.iter().sum::<f64>() / n;
+    let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0);
+    (mean, T[xs.len() - 2] * var.sqrt() / n.sqrt())
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0)
+}
+
+#[test]
+fn paired_differences_against_the_baseline() {
+    let dir = temp("paired");
+    run_grid(&dir, &["--replications", "6"]);
+    let runs = rows(&dir);
+    let points = points(&dir);
+    let (point_col, rep_col) = (column(&dir, "point"), column(&dir, "replication"));
+    let value = |point: usize, rep: usize, col: usize| -> Option<f64> {
+        runs.iter()
+            .find(|r| r[point_col] == *point.to_string() && r[rep_col] == *rep.to_string())
+            .and_then(|r| r[col].parse().ok())
+    };
+    // The baseline's own difference is exactly 0, for every measure it has.
+    let baseline = &points[3];
+    let mut measures = 0;
+    for (key, mean) in baseline {
+        if let Some(m) = key.strip_suffix("_mean")
+            && !mean.is_empty()
+        {
+            assert_eq!(baseline[&format!("{m}_diff")], "0", "{m}");
+            assert_eq!(baseline[&format!("{m}_diff_ci95")], "0", "{m}");
+            measures += 1;
+        }
+    }
+    assert!(measures > 20, "only {measures} measures");
+    // Every other point: the mean and half-width of the per-replication
+    // differences, recomputed here from runs.csv.
+    for (point, row) in points.iter().enumerate() {
+        for m in ["backlog_mean", "first_response_mean_hours", "staff_answers"] {
+            let col = column(&dir, m);
+            let d: Vec<f64> = (0..6)
+                .map(|r| value(point, r, col).unwrap() - value(3, r, col).unwrap())
+                .collect();
+            let (mean, hw) = mean_and_half_width(&d);
+            let got: f64 = row[&format!("{m}_diff")].parse().unwrap();
+            let got_hw: f64 = row[&format!("{m}_diff_ci95")].parse().unwrap();
+            assert!(close(got, mean), "point {point} {m}: {got} vs {mean}");
+            assert!(close(got_hw, hw), "point {point} {m}: {got_hw} vs {hw}");
+        }
+    }
+    // Common random numbers: the paired interval of a difference is much
+    // narrower than the unpaired one, sqrt(ci_a² + ci_b²), from the two
+    // points' own intervals. The issue measured 2.6 to 7 times less
+    // variance; this asks for 2.25 times (1.5 in width), pooled over the
+    // five points compared with the baseline.
+    for m in [
+        "backlog_mean",
+        "first_response_mean_hours",
+        "staff_utilisation",
+    ] {
+        let (mut paired, mut unpaired) = (0.0, 0.0);
+        for (point, row) in points.iter().enumerate() {
+            if point == 3 {
+                continue;
+            }
+            let get = |row: &std::collections::BTreeMap<String, String>, c: &str| -> f64 {
+                row[&format!("{m}_{c}")].parse().unwrap()
+            };
+            paired += get(row, "diff_ci95").powi(2);
+            unpaired += get(row, "ci95").powi(2) + get(baseline, "ci95").powi(2);
+        }
+        let ratio = (unpaired / paired).sqrt();
+        assert!(ratio > 1.5, "{m}: paired only {ratio:.2} times narrower");
+    }
+    let _ = std::fs::remove_dir_all(dir);
 }
 
 #[test]
@@ -233,6 +348,14 @@ fn refuses_to_resume_another_plan() {
         assert_eq!(out.status.code(), Some(2), "{extra:?}");
         assert!(String::from_utf8_lossy(&out.stderr).contains("different sweep"));
     }
+    // Another baseline gives another points.csv: another sweep too.
+    let args: Vec<String> = grid(&dir, &["--resume"])
+        .into_iter()
+        .map(|a| a.replace("staff.teams.agents.count=26", "staff.teams.agents.count=28"))
+        .collect();
+    let out = entraide(&args.iter().map(|s| s.as_str()).collect::<Vec<_>>());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("another --baseline"));
     assert_eq!(files(&dir), before, "nothing touched");
     let _ = std::fs::remove_dir_all(dir);
 }
@@ -263,6 +386,21 @@ fn shards_merge_into_the_single_machine_files() {
         &merged_text,
     ]);
     assert_eq!(files(&merged), files(&whole));
+    // A shard without the baseline's runs has no differences; the shard
+    // that holds them (runs 9 to 12, the third) has, and merge has all.
+    assert!(
+        points(&shards[0])
+            .iter()
+            .all(|p| p["backlog_mean_diff"].is_empty())
+    );
+    let third = points(&shards[2]);
+    let baseline = third.iter().find(|p| p["point"] == "3").unwrap();
+    assert_eq!(baseline["backlog_mean_diff"], "0");
+    assert!(
+        points(&merged)
+            .iter()
+            .all(|p| !p["backlog_mean_diff"].is_empty())
+    );
     // A missing shard and a repeated shard are reported, nothing written.
     let bad = temp("bad-merge");
     let bad_text = bad.to_string_lossy().to_string();
@@ -324,6 +462,47 @@ fn bad_plans_exit_2_and_write_nothing() {
         (vec!["--resume"], "no sweep to resume"),
         (vec!["--vary", "name=a\nb,c"], "line break"),
         (vec!["--set", "name=a\nb"], "line break"),
+        (
+            vec![
+                "--vary",
+                "policy.intervention_delay=0s,10m",
+                "--baseline",
+                "policy.intervention_delay=5m",
+            ],
+            "--baseline policy.intervention_delay=5m: \"5m\" matches no point: expected one of the values varied (0s, 10m)",
+        ),
+        (
+            vec![
+                "--vary",
+                "policy.intervention_delay=0s,10m",
+                "--baseline",
+                "staff.teams.agents.count=24",
+            ],
+            "not a varied parameter (the varied parameters are policy.intervention_delay)",
+        ),
+        (
+            vec![
+                "--vary",
+                "policy.intervention_delay=0s,10m",
+                "--vary",
+                "staff.teams.agents.count=24,26",
+                "--baseline",
+                "staff.teams.agents.count=24",
+            ],
+            "--baseline: no value for the varied parameter policy.intervention_delay",
+        ),
+        (vec!["--baseline", "nothing"], "expected PATH=VALUE"),
+        (
+            vec![
+                "--vary",
+                "policy.intervention_delay=0s,10m",
+                "--baseline",
+                "policy.intervention_delay=0s",
+                "--baseline",
+                "policy.intervention_delay=10m",
+            ],
+            "given twice",
+        ),
     ] {
         let mut args = vec![
             "sweep",
@@ -364,6 +543,121 @@ fn the_shipped_sweep_file_runs() {
     assert_eq!(manifest["plan"]["factors"].as_array().unwrap().len(), 2);
     assert!(rows(&dir).len() >= 10);
     let _ = std::fs::remove_dir_all(dir);
+}
+
+/// A sweep file in a scratch directory, on the shipped Erlang-A scenario.
+fn sweep_file(name: &str, baseline: &str) -> PathBuf {
+    let dir = temp(name);
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("grid.sweep.toml");
+    let scenario = root().join("scenarios/erlang-a.toml");
+    std::fs::write(
+        &path,
+        format!(
+            "[sweep]\nscenario = {:?}\nreplications = 2\nset = [\"simulation.horizon=2d\", \"simulation.warmup=0s\"]\n\n[sweep.vary]\n\"policy.intervention_delay\" = \"0s,10m,1h\"\n\"staff.teams.agents.count\" = [24, 26]\n\n{baseline}",
+            scenario.to_string_lossy()
+        ),
+    )
+    .unwrap();
+    path
+}
+
+#[test]
+fn a_sweep_file_names_its_baseline() {
+    // Dotted keys and quoted paths, a duration written another way, a
+    // number for a number: the point (1h, 26), number 5.
+    let file = sweep_file(
+        "baseline-file",
+        "[sweep.baseline]\npolicy.intervention_delay = \"60m\"\n\"staff.teams.agents.count\" = 26\n",
+    );
+    let out = file.parent().unwrap().join("out");
+    ok(&[
+        "sweep",
+        &file.to_string_lossy(),
+        "--quiet",
+        "--out",
+        &out.to_string_lossy(),
+    ]);
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("sweep.json")).unwrap()).unwrap();
+    assert_eq!(manifest["plan"]["baseline"]["point"], 5);
+    assert_eq!(
+        manifest["plan"]["baseline"]["values"]["policy.intervention_delay"],
+        "1h"
+    );
+    assert_eq!(points(&out)[5]["backlog_mean_diff"], "0");
+    // The command line replaces the file's value for a path.
+    let again = file.parent().unwrap().join("again");
+    ok(&[
+        "sweep",
+        &file.to_string_lossy(),
+        "--baseline",
+        "policy.intervention_delay=0s",
+        "--quiet",
+        "--out",
+        &again.to_string_lossy(),
+    ]);
+    assert_eq!(points(&again)[1]["backlog_mean_diff"], "0");
+    // Without a baseline, the first point is the baseline.
+    let plain = sweep_file("baseline-none", "");
+    let plain_out = plain.parent().unwrap().join("out");
+    ok(&[
+        "sweep",
+        &plain.to_string_lossy(),
+        "--quiet",
+        "--out",
+        &plain_out.to_string_lossy(),
+    ]);
+    assert_eq!(points(&plain_out)[0]["backlog_mean_diff"], "0");
+    assert_ne!(points(&plain_out)[1]["backlog_mean_diff"], "0");
+    for d in [file, plain] {
+        let _ = std::fs::remove_dir_all(d.parent().unwrap());
+    }
+}
+
+#[test]
+fn a_bad_baseline_in_a_sweep_file_names_the_file_and_field() {
+    for (name, baseline, needle) in [
+        (
+            "bad-value",
+            "[sweep.baseline]\n\"policy.intervention_delay\" = \"2h\"\n\"staff.teams.agents.count\" = 26\n",
+            "sweep.baseline.policy.intervention_delay: \"2h\" matches no point: expected one of the values varied (0s, 10m, 1h)",
+        ),
+        (
+            "bad-path",
+            "[sweep.baseline]\n\"policy.intervention_delay\" = \"0s\"\n\"staff.teams.agents.count\" = 26\n\"customers.patience.mean\" = \"1h\"\n",
+            "sweep.baseline.customers.patience.mean: not a varied parameter",
+        ),
+        (
+            "missing",
+            "[sweep.baseline]\n\"staff.teams.agents.count\" = 26\n",
+            "sweep.baseline: no value for the varied parameter policy.intervention_delay: a baseline gives one value of each varied parameter (here one of 0s, 10m, 1h)",
+        ),
+        (
+            "not-a-table",
+            "[sweep.baseline]\n\"policy.intervention_delay\" = [\"0s\"]\n",
+            "sweep.baseline.policy.intervention_delay: expected one value",
+        ),
+    ] {
+        let file = sweep_file(&format!("baseline-{name}"), baseline);
+        let out_dir = file.parent().unwrap().join("out");
+        let out = entraide(&[
+            "sweep",
+            &file.to_string_lossy(),
+            "--quiet",
+            "--out",
+            &out_dir.to_string_lossy(),
+        ]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{name}: {stderr}");
+        assert!(
+            stderr.contains(&*file.to_string_lossy()),
+            "{name}: {stderr}"
+        );
+        assert!(stderr.contains(needle), "{name}: {stderr}");
+        assert!(!out_dir.exists(), "{name}: nothing may be written");
+        let _ = std::fs::remove_dir_all(file.parent().unwrap());
+    }
 }
 
 #[test]

@@ -1,5 +1,6 @@
 //! The terminal tables of replicated runs: each measure as mean ± 95 %
-//! half-width, and the paired comparison of two scenarios.
+//! half-width, and the paired comparison of two scenarios (differences of
+//! shares in percentage points, `pts`).
 
 use crate::replicate::MeasureComparison;
 use crate::stats::Estimate;
@@ -32,11 +33,23 @@ fn value(measure: &str, x: f64, scale: f64) -> String {
     }
 }
 
-fn unit(measure: &str) -> &'static str {
-    if is_share(measure) { " %" } else { "" }
+/// What is printed: a level (a share in per cent) or a difference of two
+/// levels (a difference of shares in percentage points).
+#[derive(Clone, Copy)]
+enum Kind {
+    Level,
+    Difference,
 }
 
-fn pm(measure: &str, mean: f64, half_width: f64) -> String {
+fn unit(measure: &str, kind: Kind) -> &'static str {
+    match (is_share(measure), kind) {
+        (false, _) => "",
+        (true, Kind::Level) => " %",
+        (true, Kind::Difference) => " pts",
+    }
+}
+
+fn pm(measure: &str, kind: Kind, mean: f64, half_width: f64) -> String {
     if !mean.is_finite() {
         return "-".into();
     }
@@ -44,7 +57,7 @@ fn pm(measure: &str, mean: f64, half_width: f64) -> String {
         "{} ± {}{}",
         value(measure, mean, mean),
         value(measure, half_width, mean),
-        unit(measure)
+        unit(measure, kind)
     )
 }
 
@@ -56,19 +69,23 @@ pub fn render(title: &str, n: usize, estimates: &[(String, Option<Estimate>)]) -
         "{title}\nn = {n} replications; mean ± 95 % half-width (Student t over replications); - where some replication has no value\n"
     );
     for (measure, e) in estimates {
-        let text = e.map_or("-".into(), |e| pm(measure, e.mean, e.half_width));
+        let text = e.map_or("-".into(), |e| {
+            pm(measure, Kind::Level, e.mean, e.half_width)
+        });
         let _ = writeln!(out, "  {measure:<34} {text}");
     }
     out
 }
 
 /// A, B and the paired difference B − A of each measure, marked `*` where
-/// its 95 % interval excludes 0 (distinguishable from noise).
+/// its 95 % interval excludes 0 (distinguishable from noise). Each line is
+/// its own interval, and the table says so: with some thirty measures, one
+/// or two intervals of a difference that is truly 0 exclude it by chance.
 pub fn render_comparison(title: &str, n: usize, rows: &[MeasureComparison]) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{title}\nn = {n} replications, the same seeds for A and B; mean ± 95 % half-width; B − A from the per-replication differences; * distinguishable from noise (the interval excludes 0)\n"
+        "{title}\nn = {n} replications, the same seeds for A and B; mean ± 95 % half-width; B − A from the per-replication differences, shares in percentage points (pts); * distinguishable from noise (the interval excludes 0)\n"
     );
     let _ = writeln!(
         out,
@@ -81,9 +98,9 @@ pub fn render_comparison(title: &str, n: usize, rows: &[MeasureComparison]) -> S
         let _ = writeln!(
             out,
             "  {m:<34} {:>20} {:>20} {:>20}{mark}",
-            pm(m, r.a_mean, r.a_ci95),
-            pm(m, r.b_mean, r.b_ci95),
-            pm(m, r.difference_mean, r.difference_ci95),
+            pm(m, Kind::Level, r.a_mean, r.a_ci95),
+            pm(m, Kind::Level, r.b_mean, r.b_ci95),
+            pm(m, Kind::Difference, r.difference_mean, r.difference_ci95),
         );
     }
     let distinguishable: Vec<&str> = rows
@@ -100,5 +117,49 @@ pub fn render_comparison(title: &str, n: usize, rows: &[MeasureComparison]) -> S
             distinguishable.join(", ")
         }
     );
+    let _ = writeln!(
+        out,
+        "each line is a separate 95 % interval, with no correction for multiple comparisons: of {} measures, about one in 20 that B does not change would still be marked * by chance",
+        rows.len()
+    );
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(measure: &str, a: f64, b: f64, d: f64, ci: f64) -> MeasureComparison {
+        MeasureComparison {
+            measure: measure.into(),
+            a_mean: a,
+            a_ci95: 0.01,
+            b_mean: b,
+            b_ci95: 0.01,
+            difference_mean: d,
+            difference_ci95: ci,
+            distinguishable: d.abs() > ci,
+        }
+    }
+
+    #[test]
+    fn share_differences_are_in_points() {
+        let text = render_comparison(
+            "t",
+            5,
+            &[
+                row("expert_share", 0.922, 0.442, -0.479, 0.009),
+                row("backlog_mean", 30.0, 31.0, 1.0, 2.0),
+            ],
+        );
+        assert!(text.contains("92.2 ± 1.0 %"), "{text}");
+        assert!(text.contains("-47.9 ± 0.9 pts *"), "{text}");
+        assert!(!text.contains("-47.9 ± 0.9 %"), "{text}");
+        assert!(text.contains("1.00 ± 2.00  "), "{text}");
+        assert!(
+            text.contains("distinguishable from noise: expert_share"),
+            "{text}"
+        );
+        assert!(text.contains("no correction for multiple comparisons: of 2 measures"));
+    }
 }

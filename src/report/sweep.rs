@@ -47,6 +47,14 @@ impl Points {
         self.value(point, &format!("{measure}_ci95"))
     }
 
+    /// The paired difference with the baseline, and its half-width.
+    fn difference(&self, point: usize, measure: &str) -> Option<(f64, f64)> {
+        Some((
+            self.value(point, &format!("{measure}_diff"))?,
+            self.value(point, &format!("{measure}_diff_ci95"))?,
+        ))
+    }
+
     fn has(&self, measure: &str) -> bool {
         (0..self.rows.len()).any(|p| self.mean(p, measure).is_some())
     }
@@ -59,6 +67,8 @@ struct Measure {
     unit: &'static str,
     higher_is_better: bool,
     format: fn(f64) -> String,
+    /// A difference's size (no sign): shares in percentage points.
+    difference: fn(f64) -> String,
 }
 
 fn pct(v: f64) -> String {
@@ -67,6 +77,27 @@ fn pct(v: f64) -> String {
 fn count(v: f64) -> String {
     format!("{v:.0}")
 }
+fn pts(v: f64) -> String {
+    format!("{:.1} pts", v * 100.0)
+}
+
+/// A paired difference `± half-width`, signed, `*` when the interval
+/// excludes 0.
+fn difference_cell(m: &Measure, d: f64, ci: f64) -> String {
+    let sign = if d > 0.0 {
+        "+"
+    } else if d < 0.0 {
+        "\u{2212}"
+    } else {
+        ""
+    };
+    let mark = if d.abs() > ci { " *" } else { "" };
+    format!(
+        "{sign}{} ± {}{mark}",
+        (m.difference)(d.abs()),
+        (m.difference)(ci)
+    )
+}
 
 const BACKLOG: Measure = Measure {
     column: measures::BACKLOG_P90.column,
@@ -74,6 +105,7 @@ const BACKLOG: Measure = Measure {
     unit: "questions (90th percentile over time)",
     higher_is_better: false,
     format: count,
+    difference: count,
 };
 const P90: Measure = Measure {
     column: measures::FIRST_RESPONSE_P90_HOURS.column,
@@ -81,6 +113,7 @@ const P90: Measure = Measure {
     unit: "hours",
     higher_is_better: false,
     format: short_hours,
+    difference: short_hours,
 };
 const SHARE: Measure = Measure {
     column: measures::EXPERT_SHARE.column,
@@ -88,6 +121,7 @@ const SHARE: Measure = Measure {
     unit: "share",
     higher_is_better: true,
     format: pct,
+    difference: pts,
 };
 const RETENTIONS: [Measure; 4] = [
     Measure {
@@ -96,6 +130,7 @@ const RETENTIONS: [Measure; 4] = [
         unit: "share of the initial experts",
         higher_is_better: true,
         format: pct,
+        difference: pts,
     },
     Measure {
         column: measures::RETENTION_180D.column,
@@ -103,6 +138,7 @@ const RETENTIONS: [Measure; 4] = [
         unit: "share of the initial experts",
         higher_is_better: true,
         format: pct,
+        difference: pts,
     },
     Measure {
         column: measures::RETENTION_90D.column,
@@ -110,6 +146,7 @@ const RETENTIONS: [Measure; 4] = [
         unit: "share of the initial experts",
         higher_is_better: true,
         format: pct,
+        difference: pts,
     },
     Measure {
         column: measures::RETENTION_30D.column,
@@ -117,6 +154,7 @@ const RETENTIONS: [Measure; 4] = [
         unit: "share of the initial experts",
         higher_is_better: true,
         format: pct,
+        difference: pts,
     },
 ];
 
@@ -345,6 +383,50 @@ pub fn build(manifest: &Manifest, dir: &Path) -> Result<Page, ReportError> {
         "Mean ± 95 % confidence half-width over the replications.".to_string(),
         table,
     ));
+    // The paired differences with the baseline (absent from a points.csv
+    // of an older entraide).
+    let baseline = plan.baseline.point as usize;
+    if baseline < points.rows.len()
+        && measures
+            .iter()
+            .any(|m| points.difference(0, m.column).is_some())
+    {
+        let mut table = String::from("<table>\n<tr>");
+        for f in factors {
+            table.push_str(&format!("<th>{}</th>", escape(&f.path)));
+        }
+        for m in measures {
+            table.push_str(&format!("<th>{} vs baseline</th>", escape(m.title)));
+        }
+        table.push_str("</tr>\n");
+        for p in 0..points.rows.len() {
+            table.push_str("<tr>");
+            for (&c, f) in plan.coordinates(p as u64).iter().zip(factors) {
+                table.push_str(&format!("<td>{}</td>", escape(&f.values[c])));
+            }
+            for m in measures {
+                let cell = if p == baseline {
+                    "baseline".to_string()
+                } else {
+                    points
+                        .difference(p, m.column)
+                        .map_or("-".into(), |(d, ci)| difference_cell(m, d, ci))
+                };
+                table.push_str(&format!("<td>{}</td>", escape(&cell)));
+            }
+            table.push_str("</tr>\n");
+        }
+        table.push_str("</table>");
+        sections.push((
+            "table-differences".to_string(),
+            format!("Each point against the baseline ({})", label_of(baseline)),
+            format!(
+                "Paired differences (point − baseline): the mean over {} replications of the difference within each replication, which uses the same seed at every point, ± its 95 % half-width. This is narrower than comparing the two points' own intervals. Shares differ in percentage points (pts). * the interval excludes 0. Each cell is a separate interval, not corrected for multiple comparisons: among many cells, some may exclude 0 by chance.",
+                plan.replications
+            ),
+            table,
+        ));
+    }
     if retention.column == SHARE.column {
         notes.push("The runs are too short for any expert retention figure (30 days at least): expert share stands in for it.".into());
     }

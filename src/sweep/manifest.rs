@@ -42,6 +42,9 @@ pub(super) fn describe_difference(a: &Manifest, b: &Manifest) -> String {
     if a.plan.factors != b.plan.factors {
         parts.push("other --vary".into());
     }
+    if a.plan.factors == b.plan.factors && a.plan.baseline != b.plan.baseline {
+        parts.push("another --baseline".into());
+    }
     if a.plan.sets != b.plan.sets {
         parts.push("other --set".into());
     }

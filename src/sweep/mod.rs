@@ -10,7 +10,8 @@
 //!  main thread: append "run,row,checksum" to runs.journal ◀┘
 //!    │ at the end (or after --resume / merge)
 //!    ▼
-//!  runs.csv (sorted by run) ──▶ points.csv (streaming mean/sd/ci95)
+//!  runs.csv (sorted by run) ──▶ points.csv (streaming mean/sd/ci95, and the
+//!                               paired difference with the baseline point)
 //! ```
 //!
 //! Results are byte-identical whatever the thread count, the interruptions
@@ -38,7 +39,7 @@ pub mod tables;
 pub use manifest::{MANIFEST, Manifest, read_manifest};
 pub use merge::merge;
 pub use prepare::Sweep;
-pub use request::{Request, read_sweep_file};
+pub use request::{BaselineChoice, Request, read_sweep_file};
 
 use crate::scenario::ScenarioError;
 use std::path::{Path, PathBuf};

@@ -8,6 +8,7 @@
 use crate::rng::mix64;
 use crate::time::parse_duration;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// One varied parameter and its values, as `--set` value strings.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -29,6 +30,18 @@ pub struct Plan {
     pub factors: Vec<Factor>,
     pub replications: u32,
     pub seed: u64,
+    /// The point that the paired differences of points.csv are taken
+    /// against. Missing in a sweep.json of an older entraide: point 0.
+    #[serde(default)]
+    pub baseline: Baseline,
+}
+
+/// The baseline point of a sweep: its number, and its value of each
+/// factor (by path, for people reading sweep.json).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Baseline {
+    pub point: u64,
+    pub values: BTreeMap<String, String>,
 }
 
 /// The most values one factor may take, and the most runs of a sweep.
@@ -235,6 +248,34 @@ fn expand_range(start: &str, end: &str, step: &str) -> Result<Vec<String>, Strin
     ))
 }
 
+/// Parses a `--baseline PATH=VALUE` spec into (path, value).
+pub fn parse_baseline(spec: &str) -> Result<(String, String), String> {
+    match spec.split_once('=') {
+        Some((path, value)) if !path.trim().is_empty() && !value.trim().is_empty() => {
+            Ok((path.trim().to_string(), value.trim().to_string()))
+        }
+        _ => Err(format!(
+            "--baseline {spec:?}: expected PATH=VALUE, one of the values of a varied parameter, e.g. policy.intervention_delay=3h"
+        )),
+    }
+}
+
+/// Whether a value written by a person (`180m`, `12.0`) names the same
+/// factor value as `value` (`3h`, `12`): equal as text, as durations or
+/// as numbers.
+pub fn same_value(value: &str, written: &str) -> bool {
+    if value == written {
+        return true;
+    }
+    if let (Ok(a), Ok(b)) = (parse_duration(value), parse_duration(written)) {
+        return a == b;
+    }
+    matches!(
+        (value.parse::<f64>(), written.parse::<f64>()),
+        (Ok(a), Ok(b)) if a == b
+    )
+}
+
 /// Parses a shard spec "I/N" (1-based).
 pub fn parse_shard(text: &str) -> Result<(u64, u64), String> {
     let expected = || format!("--shard {text:?}: expected I/N with 1 <= I <= N, e.g. 3/8");
@@ -317,6 +358,7 @@ mod tests {
             ],
             replications: 4,
             seed: 1,
+            baseline: Baseline::default(),
         };
         assert_eq!(plan.points(), 6);
         assert_eq!(plan.runs(), 24);
@@ -359,5 +401,22 @@ mod tests {
             assert!(parse_shard(bad).is_err(), "{bad}");
         }
         assert_eq!(parse_shard("2/8"), Ok((2, 8)));
+    }
+
+    #[test]
+    fn baseline_values_match_by_meaning() {
+        assert_eq!(
+            parse_baseline(" policy.intervention_delay = 3h"),
+            Ok(("policy.intervention_delay".into(), "3h".into()))
+        );
+        for bad in ["3h", "=3h", "a=", ""] {
+            assert!(parse_baseline(bad).is_err(), "{bad}");
+        }
+        assert!(same_value("3h", "3h"));
+        assert!(same_value("3h", "180m"));
+        assert!(same_value("12", "12.0"));
+        assert!(!same_value("3h", "2h"));
+        assert!(!same_value("12", "x"));
+        assert!(!same_value("0.1", "0.10000001"));
     }
 }

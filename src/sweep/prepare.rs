@@ -3,8 +3,8 @@
 //! every point's scenario validated once, before anything is written.
 
 use super::manifest::Manifest;
-use super::plan::{self, Plan, fnv1a, shard_range};
-use super::request::Request;
+use super::plan::{self, Baseline, Factor, Plan, fnv1a, shard_range};
+use super::request::{BaselineChoice, Request};
 use super::{SweepError, tables};
 use crate::scenario::{self, Scenario};
 use rayon::prelude::*;
@@ -24,6 +24,63 @@ pub struct Sweep {
     pub(super) layout: tables::Layout,
 }
 
+/// The baseline point the user chose: one value of every factor, each
+/// among that factor's values. No choice at all means the first point.
+fn baseline_point(factors: &[Factor], choices: &[BaselineChoice]) -> Result<Baseline, SweepError> {
+    let listed = |f: &Factor| f.values.join(", ");
+    let mut coordinates = vec![0; factors.len()];
+    let mut chosen = vec![false; factors.len()];
+    for choice in choices {
+        let Some(i) = factors.iter().position(|f| f.path == choice.path) else {
+            let varied = if factors.is_empty() {
+                "nothing is varied".to_string()
+            } else {
+                let paths: Vec<&str> = factors.iter().map(|f| f.path.as_str()).collect();
+                format!("the varied parameters are {}", paths.join(", "))
+            };
+            return Err(SweepError::Usage(format!(
+                "{}: not a varied parameter ({varied}); a baseline gives one value of each",
+                choice.at()
+            )));
+        };
+        let f = &factors[i];
+        let Some(c) = f
+            .values
+            .iter()
+            .position(|v| plan::same_value(v, &choice.value))
+        else {
+            return Err(SweepError::Usage(format!(
+                "{}: {:?} matches no point: expected one of the values varied ({})",
+                choice.at(),
+                choice.value,
+                listed(f)
+            )));
+        };
+        coordinates[i] = c;
+        chosen[i] = true;
+    }
+    if let Some(first) = choices.first()
+        && let Some(i) = chosen.iter().position(|c| !c)
+    {
+        let f = &factors[i];
+        return Err(SweepError::Usage(format!(
+            "{}: no value for the varied parameter {}: a baseline gives one value of each varied parameter (here one of {})",
+            first.origin,
+            f.path,
+            listed(f)
+        )));
+    }
+    let point = factors.iter().zip(&coordinates).fold(0u64, |p, (f, &c)| {
+        p.saturating_mul(f.values.len() as u64) + c as u64
+    });
+    let values = factors
+        .iter()
+        .zip(&coordinates)
+        .map(|(f, &c)| (f.path.clone(), f.values[c].clone()))
+        .collect();
+    Ok(Baseline { point, values })
+}
+
 impl Sweep {
     /// Reads the scenario, builds the plan and validates every point's
     /// scenario, so that a bad value fails before anything is written.
@@ -39,6 +96,7 @@ impl Sweep {
                 )));
             }
         }
+        let baseline = baseline_point(&request.factors, &request.baseline)?;
         let canonical = toml::to_string(&tree).unwrap_or_default();
         let plan = Plan {
             scenario: file.clone(),
@@ -47,6 +105,7 @@ impl Sweep {
             factors: request.factors,
             replications: request.replications,
             seed: request.seed,
+            baseline,
         };
         if plan.replications == 0 {
             return Err(SweepError::Usage(

@@ -1,6 +1,7 @@
 //! The sweep file reader: a `[sweep]` table (scenario, replications, seed,
-//! fixed `set`s and `[sweep.vary]` factors) read into a `Request`, the same
-//! value the command line's `--vary`/`--set` flags fill in.
+//! fixed `set`s, `[sweep.vary]` factors and the `[sweep.baseline]` point)
+//! read into a `Request`, the same value the command line's `--vary`,
+//! `--set` and `--baseline` flags fill in.
 
 use super::plan::{self, Factor};
 use super::{SweepError, io_at};
@@ -14,12 +15,63 @@ pub struct Request {
     pub replications: u32,
     pub seed: u64,
     pub shard: Option<(u64, u64)>,
+    /// The baseline point's value of each factor, as written; empty for
+    /// the default (the first point). Checked against the factors by
+    /// `Sweep::prepare`.
+    pub baseline: Vec<BaselineChoice>,
+}
+
+/// One factor's value at the baseline point, as the user wrote it, and
+/// where (for error messages).
+#[derive(Debug, Clone)]
+pub struct BaselineChoice {
+    pub path: String,
+    pub value: String,
+    /// `FILE: sweep.baseline` or `--baseline`.
+    pub origin: String,
+}
+
+impl BaselineChoice {
+    /// Where this choice was written, down to its field path.
+    pub fn at(&self) -> String {
+        if self.origin.starts_with("--") {
+            format!("{} {}={}", self.origin, self.path, self.value)
+        } else {
+            format!("{}.{}", self.origin, self.path)
+        }
+    }
+}
+
+impl Request {
+    /// Adds a `--baseline PATH=VALUE` flag: it replaces the sweep file's
+    /// value for the same path; the same path twice on the command line is
+    /// refused.
+    pub fn add_baseline(&mut self, spec: &str) -> Result<(), SweepError> {
+        let (path, value) = plan::parse_baseline(spec).map_err(SweepError::Usage)?;
+        if self
+            .baseline
+            .iter()
+            .any(|c| c.path == path && c.origin == "--baseline")
+        {
+            return Err(SweepError::Usage(format!(
+                "--baseline {path}: given twice; give each varied parameter's baseline value once"
+            )));
+        }
+        self.baseline.retain(|c| c.path != path);
+        self.baseline.push(BaselineChoice {
+            path,
+            value,
+            origin: "--baseline".into(),
+        });
+        Ok(())
+    }
 }
 
 /// Reads a sweep file: `[sweep]` with `scenario` (relative to the sweep
 /// file), `replications`, `seed`, `set` (fixed overrides) and a `[sweep.vary]`
-/// table of `path = "values"` (the `--vary` syntax) or `path = [values]`.
-/// Returns `None` if the file is a plain scenario.
+/// table of `path = "values"` (the `--vary` syntax) or `path = [values]`,
+/// and an optional `[sweep.baseline]` table of `path = value`, one value of
+/// each factor. Returns `None` if the file is a plain scenario.
 pub fn read_sweep_file(path: &Path) -> Result<Option<Request>, SweepError> {
     let file = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(io_at(path))?;
@@ -38,10 +90,19 @@ pub fn read_sweep_file(path: &Path) -> Result<Option<Request>, SweepError> {
         return Err(bad("", "a table"));
     };
     for key in sweep.keys() {
-        if !["scenario", "replications", "seed", "set", "vary"].contains(&key.as_str()) {
+        if ![
+            "scenario",
+            "replications",
+            "seed",
+            "set",
+            "vary",
+            "baseline",
+        ]
+        .contains(&key.as_str())
+        {
             return Err(bad(
                 key,
-                "one of scenario, replications, seed, set, vary (unknown field)",
+                "one of scenario, replications, seed, set, vary, baseline (unknown field)",
             ));
         }
     }
@@ -101,6 +162,19 @@ pub fn read_sweep_file(path: &Path) -> Result<Option<Request>, SweepError> {
         }
         _ => return Err(bad("vary", "a table of path = \"values\"")),
     }
+    let mut baseline = Vec::new();
+    match sweep.get("baseline") {
+        None => {}
+        Some(toml::Value::Table(table)) => {
+            read_baseline(table, "", &format!("{file}: sweep.baseline"), &mut baseline)?
+        }
+        _ => {
+            return Err(bad(
+                "baseline",
+                "a table of path = value, one value of each varied parameter",
+            ));
+        }
+    }
     Ok(Some(Request {
         scenario,
         sets,
@@ -108,5 +182,40 @@ pub fn read_sweep_file(path: &Path) -> Result<Option<Request>, SweepError> {
         replications,
         seed,
         shard: None,
+        baseline,
     }))
+}
+
+/// The `[sweep.baseline]` table, flattened: `"policy.intervention_delay" =
+/// "3h"` and the nested `policy.intervention_delay = "3h"` are the same.
+fn read_baseline(
+    table: &toml::Table,
+    prefix: &str,
+    origin: &str,
+    out: &mut Vec<BaselineChoice>,
+) -> Result<(), SweepError> {
+    for (key, value) in table {
+        let path = format!("{prefix}{key}");
+        let value = match value {
+            toml::Value::Table(inner) => {
+                read_baseline(inner, &format!("{path}."), origin, out)?;
+                continue;
+            }
+            toml::Value::String(s) => s.clone(),
+            toml::Value::Integer(_) | toml::Value::Float(_) | toml::Value::Boolean(_) => {
+                value.to_string()
+            }
+            _ => {
+                return Err(SweepError::Usage(format!(
+                    "{origin}.{path}: expected one value of this varied parameter, e.g. \"3h\" or 12"
+                )));
+            }
+        };
+        out.push(BaselineChoice {
+            path,
+            value,
+            origin: origin.to_string(),
+        });
+    }
+    Ok(())
 }

@@ -1,6 +1,7 @@
 //! The tidy output files of a sweep: `runs.csv` (one row per run, in run
 //! order) and `points.csv` (one row per grid point: mean, standard
-//! deviation and 95 % confidence half-width of each measure). Both are
+//! deviation and 95 % confidence half-width of each measure, and the
+//! paired difference with the baseline point and its half-width). Both are
 //! written atomically, and `points.csv` is computed from `runs.csv` alone,
 //! so a merged or resumed sweep gives the same bytes as an uninterrupted one.
 
@@ -155,52 +156,154 @@ impl Moments {
     }
 }
 
-/// Computes `points.csv` from `runs.csv` in one streaming pass.
+/// A `runs.csv` row read back: its point, its replication and its
+/// measures (`None` where empty).
+struct RunRow {
+    point: u64,
+    replication: u32,
+    values: Vec<Option<f64>>,
+}
+
+/// Reads `runs.csv` row by row, in the order it was written.
+fn read_runs(
+    dir: &Path,
+    replication_col: usize,
+    first_measure: usize,
+    measures: usize,
+) -> io::Result<impl Iterator<Item = io::Result<RunRow>>> {
+    let reader = csv::Reader::from_path(dir.join(RUNS)).map_err(io::Error::other)?;
+    Ok(reader.into_records().map(move |record| {
+        let record = record.map_err(io::Error::other)?;
+        let number = |i: usize, what: &str| {
+            record
+                .get(i)
+                .and_then(|p| p.parse::<u64>().ok())
+                .ok_or_else(|| io::Error::other(format!("runs.csv: a row without a {what}")))
+        };
+        let point = number(0, "point number")?;
+        let replication = u32::try_from(number(replication_col, "replication")?)
+            .map_err(|_| io::Error::other("runs.csv: a replication out of range"))?;
+        let values = (0..measures)
+            .map(|i| {
+                record
+                    .get(first_measure + i)
+                    .and_then(|f| f.parse::<f64>().ok())
+            })
+            .collect();
+        Ok(RunRow {
+            point,
+            replication,
+            values,
+        })
+    }))
+}
+
+/// The baseline point's measures, by replication (`None` for a replication
+/// this directory does not hold: a shard may hold part of it or none).
+/// Memory: replications × measures values.
+type BaselineRuns = Vec<Option<Vec<Option<f64>>>>;
+
+/// The statistics of one point, fed its runs in run order: the moments of
+/// each measure, and those of each measure's paired difference with the
+/// baseline (the same replication, so the same seed), over the
+/// replications where both have a value.
+struct PointStats {
+    point: u64,
+    runs: u64,
+    values: Vec<Moments>,
+    differences: Vec<Moments>,
+}
+
+impl PointStats {
+    fn new(point: u64, measures: usize) -> PointStats {
+        PointStats {
+            point,
+            runs: 0,
+            values: vec![Moments::default(); measures],
+            differences: vec![Moments::default(); measures],
+        }
+    }
+
+    fn add(&mut self, row: &RunRow, baseline: &BaselineRuns) {
+        self.runs += 1;
+        let base = baseline
+            .get(row.replication as usize)
+            .and_then(Option::as_ref);
+        for (i, x) in row.values.iter().enumerate() {
+            let Some(x) = *x else { continue };
+            self.values[i].add(x);
+            if let Some(Some(b)) = base.map(|b| b[i]) {
+                self.differences[i].add(x - b);
+            }
+        }
+    }
+
+    /// Per measure: mean, sd, ci95, diff, diff_ci95.
+    fn fields(&self) -> Vec<String> {
+        let mut fields = Vec::with_capacity(5 * self.values.len());
+        for (v, d) in self.values.iter().zip(&self.differences) {
+            fields.extend(v.fields());
+            let [mean, _, ci] = d.fields();
+            fields.extend([mean, ci]);
+        }
+        fields
+    }
+}
+
+/// Computes `points.csv` from `runs.csv` in two streaming passes: the
+/// first reads the baseline point's rows, the second the moments of every
+/// point and of its paired differences with the baseline. Both run in run
+/// order, so the bytes depend on the set of runs alone.
 pub fn write_points(dir: &Path, plan: &Plan, targets: &[String]) -> io::Result<()> {
     let layout = Layout::new(plan);
     let measure_names = measures::columns(targets);
-    let first_measure = 1 + layout.columns(plan).len() + 2;
-    let mut reader = csv::Reader::from_path(dir.join(RUNS)).map_err(io::Error::other)?;
+    let m = measure_names.len();
+    let replication_col = 1 + layout.columns(plan).len();
+    let first_measure = replication_col + 2;
+    let mut baseline: BaselineRuns = vec![None; plan.replications as usize];
+    for row in read_runs(dir, replication_col, first_measure, m)? {
+        let row = row?;
+        if row.point > plan.baseline.point {
+            break; // runs are in run order: the baseline is behind us
+        }
+        if row.point == plan.baseline.point
+            && let Some(slot) = baseline.get_mut(row.replication as usize)
+        {
+            *slot = Some(row.values);
+        }
+    }
     let mut out = AtomicFile::create(&dir.join(POINTS))?;
     let mut header = vec!["point".to_string()];
     header.extend(layout.columns(plan));
     header.push("runs".into());
     for m in &measure_names {
-        header.extend([format!("{m}_mean"), format!("{m}_sd"), format!("{m}_ci95")]);
+        header.extend([
+            format!("{m}_mean"),
+            format!("{m}_sd"),
+            format!("{m}_ci95"),
+            format!("{m}_diff"),
+            format!("{m}_diff_ci95"),
+        ]);
     }
     writeln!(out, "{}", csv_line(&header))?;
-    let mut current: Option<(u64, u64, Vec<Moments>)> = None;
-    let flush = |out: &mut AtomicFile, (point, runs, moments): (u64, u64, Vec<Moments>)| {
-        let mut fields = vec![point.to_string()];
-        fields.extend(layout.fields(plan, point));
-        fields.push(runs.to_string());
-        for m in &moments {
-            fields.extend(m.fields());
-        }
+    let flush = |out: &mut AtomicFile, stats: PointStats| {
+        let mut fields = vec![stats.point.to_string()];
+        fields.extend(layout.fields(plan, stats.point));
+        fields.push(stats.runs.to_string());
+        fields.extend(stats.fields());
         writeln!(out, "{}", csv_line(&fields))
     };
-    for record in reader.records() {
-        let record = record.map_err(io::Error::other)?;
-        let point: u64 = record
-            .get(0)
-            .and_then(|p| p.parse().ok())
-            .ok_or_else(|| io::Error::other("runs.csv: a row without a point number"))?;
-        if current.as_ref().is_some_and(|c| c.0 != point)
+    let mut current: Option<PointStats> = None;
+    for row in read_runs(dir, replication_col, first_measure, m)? {
+        let row = row?;
+        if current.as_ref().is_some_and(|c| c.point != row.point)
             && let Some(done) = current.take()
         {
             flush(&mut out, done)?;
         }
-        let entry = current
-            .get_or_insert_with(|| (point, 0, vec![Moments::default(); measure_names.len()]));
-        entry.1 += 1;
-        for (i, m) in entry.2.iter_mut().enumerate() {
-            if let Some(x) = record
-                .get(first_measure + i)
-                .and_then(|f| f.parse::<f64>().ok())
-            {
-                m.add(x);
-            }
-        }
+        current
+            .get_or_insert_with(|| PointStats::new(row.point, m))
+            .add(&row, &baseline);
     }
     if let Some(done) = current.take() {
         flush(&mut out, done)?;
@@ -224,5 +327,80 @@ mod tests {
         let fields = m.fields();
         assert_eq!(fields[0], "3.75");
         assert!((fields[1].parse::<f64>().unwrap() - sd).abs() < 1e-12);
+    }
+
+    /// A points.csv row as column -> value.
+    fn point_rows(dir: &Path) -> Vec<std::collections::BTreeMap<String, String>> {
+        let mut reader = csv::Reader::from_path(dir.join(POINTS)).unwrap();
+        let header = reader.headers().unwrap().clone();
+        reader
+            .records()
+            .map(|r| {
+                let r = r.unwrap();
+                header
+                    .iter()
+                    .zip(r.iter())
+                    .map(|(h, v)| (h.to_string(), v.to_string()))
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn paired_differences_by_hand() {
+        // Two points of three replications; the baseline is the second,
+        // so the first pass must read ahead. questions_posted: point 0 has
+        // 2, 3, 4 and the baseline 1, 1, 1, so the differences are 1, 2, 3:
+        // mean 2, sd 1, half-width t(0.975, 2) / √3 = 4.303 / √3 = 2.48434.
+        // expert_share: the pairs where both have a value are replication 0
+        // only (0.5 − 0.4): a mean and no half-width.
+        let plan = Plan {
+            scenario: "s.toml".into(),
+            scenario_hash: "0".into(),
+            sets: vec![],
+            factors: vec![super::super::plan::Factor {
+                path: "a".into(),
+                values: vec!["x".into(), "y".into()],
+            }],
+            replications: 3,
+            seed: 1,
+            baseline: super::super::plan::Baseline {
+                point: 1,
+                values: [("a".to_string(), "y".to_string())].into(),
+            },
+        };
+        let dir = std::env::temp_dir().join(format!("entraide-unit-paired-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let layout = Layout::new(&plan);
+        let n = measures::columns(&[]).len();
+        let posted = [2.0, 3.0, 4.0, 1.0, 1.0, 1.0];
+        let share = [Some(0.5), None, Some(0.7), Some(0.4), Some(0.6), None];
+        let mut text = runs_header(&layout, &plan, &[]) + "\n";
+        for run in 0..6 {
+            let mut values = vec![None; n];
+            values[0] = Some(posted[run]);
+            values[1] = share[run];
+            text += &(run_row(&layout, &plan, run as u64, &values) + "\n");
+        }
+        std::fs::write(dir.join(RUNS), text).unwrap();
+        write_points(&dir, &plan, &[]).unwrap();
+        let rows = point_rows(&dir);
+        let expected = crate::stats::paired_difference(&[1.0, 1.0, 1.0], &posted[..3]).unwrap();
+        assert_eq!(rows[0]["questions_posted_diff"], "2");
+        assert_eq!(expected.mean, 2.0);
+        let hw: f64 = rows[0]["questions_posted_diff_ci95"].parse().unwrap();
+        assert!((hw - 2.484_34).abs() < 1e-5, "{hw}");
+        assert!((hw - expected.half_width).abs() < 1e-12);
+        let share_diff: f64 = rows[0]["expert_share_diff"].parse().unwrap();
+        assert!((share_diff - 0.1).abs() < 1e-12);
+        assert_eq!(rows[0]["expert_share_diff_ci95"], "");
+        // The baseline against itself: exactly 0, and 0 wide.
+        assert_eq!(rows[1]["questions_posted_diff"], "0");
+        assert_eq!(rows[1]["questions_posted_diff_ci95"], "0");
+        assert_eq!(rows[1]["expert_share_diff"], "0");
+        // A measure nobody has: empty, not 0.
+        assert_eq!(rows[0]["backlog_mean_diff"], "");
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }
