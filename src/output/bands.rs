@@ -144,7 +144,7 @@ pub fn table(replications: &[HourSeries], period_hours: usize) -> String {
                     Aggregate::Mean => hourly.sum::<f64>() / (end - start) as f64,
                     Aggregate::Sum => hourly.sum(),
                     Aggregate::Max => hourly.fold(f64::NEG_INFINITY, f64::max),
-                    Aggregate::Last => hourly.last().unwrap_or(f64::NAN),
+                    Aggregate::Last => r.hours[end - 1][i],
                 }
             }));
             let e = Estimate::of(&values);

@@ -163,9 +163,13 @@ impl LineChart<'_> {
                         )
                     });
             }
+            // A band may reach past the axes (a confidence interval of a
+            // count can dip below 0): it is cut at the plotting area.
+            let clip = |y: f64| y.clamp(y0, y1);
             for (band, color) in &self.bands {
-                let mut polygon: Vec<(f64, f64)> = band.iter().map(|&(x, lo, _)| (x, lo)).collect();
-                polygon.extend(band.iter().rev().map(|&(x, _, hi)| (x, hi)));
+                let mut polygon: Vec<(f64, f64)> =
+                    band.iter().map(|&(x, lo, _)| (x, clip(lo))).collect();
+                polygon.extend(band.iter().rev().map(|&(x, _, hi)| (x, clip(hi))));
                 chart
                     .draw_series(std::iter::once(Polygon::new(
                         polygon,
@@ -366,6 +370,16 @@ pub fn bars(
     items: &[(String, f64)],
     format: &dyn Fn(f64) -> String,
 ) -> ChartResult {
+    let labelled: Vec<(String, f64, String)> = items
+        .iter()
+        .map(|(name, v)| (name.clone(), *v, format(*v)))
+        .collect();
+    bars_labelled(title, x_label, &labelled)
+}
+
+/// Horizontal bars: (label, length, the text printed after the bar, such
+/// as "61.2 ± 1.3 %").
+pub fn bars_labelled(title: &str, x_label: &str, items: &[(String, f64, String)]) -> ChartResult {
     let height = 90 + 42 * items.len().max(1) as u32;
     let max = items.iter().map(|i| i.1).fold(0.0, f64::max).max(1e-9) * 1.25;
     let n = items.len().max(1) as f64;
@@ -385,7 +399,7 @@ pub fn bars(
             .light_line_style(RGBColor(235, 235, 235))
             .draw()
             .map_err(err)?;
-        for (i, (name, v)) in items.iter().enumerate() {
+        for (i, (name, v, text)) in items.iter().enumerate() {
             let y = (items.len() - 1 - i) as f64;
             chart
                 .draw_series(std::iter::once(Rectangle::new(
@@ -402,7 +416,7 @@ pub fn bars(
                 .map_err(err)?;
             chart
                 .draw_series(std::iter::once(Text::new(
-                    format(*v),
+                    text.clone(),
                     (*v + max * 0.01, y + 0.33),
                     TextStyle::from((FONT, 13).into_font()).pos(Pos::new(HPos::Left, VPos::Center)),
                 )))
