@@ -895,6 +895,34 @@ mod tests {
     }
 
     #[test]
+    fn intervals_print_to_the_half_widths_first_digit() {
+        assert_eq!(plus_minus(0.8412, Some(0.063), 1, " h"), "0.84 ± 0.06 h");
+        assert_eq!(plus_minus(412.4, Some(35.2), 0, ""), "412 ± 35");
+        assert_eq!(plus_minus(3.46, Some(0.4), 0, ""), "3.5 ± 0.4");
+        assert_eq!(plus_minus(92.0, Some(0.0), 0, " %"), "92 ± 0 %");
+        assert_eq!(plus_minus(92.0, None, 0, " %"), "92 ± n/a %");
+        let tree = serde_json::json!({"a": {"1h": 0.5, "list": [{"share": 0.25}]}});
+        let ci = serde_json::json!({"a": {"1h": 0.02, "list": [{"share": 0.5}]}});
+        let v = Values {
+            means: std::borrow::Cow::Borrowed(&tree),
+            ci95: Some(&ci),
+        };
+        assert_eq!(v.show(&["a", "1h"], Unit::Share), "50 ± 2 %");
+        assert_eq!(v.show(&["a", "1h"], Unit::Hours), "30 ± 1 min");
+        assert_eq!(
+            v.show(&["a", "list", "0", "share"], Unit::Share),
+            "25 ± 50 %"
+        );
+        assert_eq!(v.show(&["a", "nothing"], Unit::Count), "n/a");
+        let single = Values {
+            means: std::borrow::Cow::Borrowed(&tree),
+            ci95: None,
+        };
+        assert_eq!(single.show(&["a", "1h"], Unit::Share), "50 %");
+        assert_eq!(single.show(&["a", "1h"], Unit::Hours), "30 min");
+    }
+
+    #[test]
     fn reads_what_the_writer_writes() {
         let row = HourRow {
             hour: 5,
