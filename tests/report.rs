@@ -266,6 +266,7 @@ fn a_replicated_report_shows_intervals_and_bands() {
     for (id, lines) in [
         ("fig-backlog", 2),
         ("fig-backlog-weeks", 1),
+        ("fig-first-response", 1),
         ("fig-who-answers", 3),
         ("fig-experts", 2),
         ("fig-survival", 1),

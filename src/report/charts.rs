@@ -285,8 +285,15 @@ pub fn stacked(
     })
 }
 
-/// A cumulative distribution on a log time axis with vertical target lines.
-pub fn cdf(title: &str, points: &[(f64, f64)], targets: &[(String, f64)]) -> ChartResult {
+/// A cumulative distribution on a log time axis with vertical target
+/// lines; `band` (share, low hours, high hours), if not empty, shades an
+/// interval of the time at which each share is reached.
+pub fn cdf(
+    title: &str,
+    points: &[(f64, f64)],
+    targets: &[(String, f64)],
+    band: &[(f64, f64, f64)],
+) -> ChartResult {
     let positive: Vec<(f64, f64)> = points.iter().copied().filter(|p| p.0 > 0.0).collect();
     let lo = positive
         .iter()
@@ -330,6 +337,20 @@ pub fn cdf(title: &str, points: &[(f64, f64)], targets: &[(String, f64)]) -> Cha
                     format!("target {label}"),
                     (*hours, 0.97),
                     (FONT, 13).into_font().color(&VERMILLION),
+                )))
+                .map_err(err)?;
+        }
+        if !band.is_empty() {
+            // Times at or below the axis' left end (an interval of a time can
+            // reach below 0) are drawn at that end.
+            let clip = |h: f64| h.clamp(lo, hi);
+            let mut polygon: Vec<(f64, f64)> =
+                band.iter().map(|&(share, l, _)| (clip(l), share)).collect();
+            polygon.extend(band.iter().rev().map(|&(share, _, h)| (clip(h), share)));
+            chart
+                .draw_series(std::iter::once(Polygon::new(
+                    polygon,
+                    BLUE.mix(0.25).filled(),
                 )))
                 .map_err(err)?;
         }

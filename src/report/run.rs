@@ -657,17 +657,28 @@ pub fn build(
         .iter()
         .map(|p| (p.hours, p.share))
         .collect();
+    // For a replicated run: the 95 % interval of the time at which each
+    // point's share is reached (each point is a percentile of the answered
+    // questions, averaged over replications).
+    let cdf_band: Vec<(f64, f64, f64)> = cdf
+        .iter()
+        .enumerate()
+        .filter_map(|(i, &(hours, share))| {
+            let h = values.half_width(&["first_response", "cdf", &i.to_string(), "hours"])?;
+            Some((share, hours - h, hours + h))
+        })
+        .collect();
     sections.push((
         "fig-first-response".to_string(),
         "Time to first response".to_string(),
         format!(
             "Share of all questions posted that got a first response within a given time (the curve stops below 100 % when some customers left or were never answered). Red lines: the response targets.{}",
             replicated.map_or(String::new(), |r| format!(
-                " The curve averages the {} replications point by point (the time at each 2nd percentile, and its share); their 95 % half-widths are under first_response.cdf in the ci95 object of summary.json, and the key figures above give the intervals of the median, p90 and the targets.",
+                " The curve averages the {} replications point by point (the time at each 2nd percentile of the answered questions, and its share); the shaded band is the 95 % confidence interval of that mean time (Student t over replications), read across: how soon each share is reached.",
                 r.n
             ))
         ),
-        draw(charts::cdf("Time to first response, cumulative", &cdf, &targets))?,
+        draw(charts::cdf("Time to first response, cumulative", &cdf, &targets, &cdf_band))?,
     ));
     let who = if replicated.is_some() {
         LineChart {
