@@ -815,7 +815,16 @@ pub fn build(
                 let path = ["staff", "teams", name.as_str(), key];
                 let x = values.mean(&path).unwrap_or(0.0);
                 let text = if replicated.is_some() {
-                    values.show(&path, unit)
+                    match unit {
+                        // One decimal at least, as a single run's bars print.
+                        Unit::Share if values.mean(&path).is_some() => plus_minus(
+                            100.0 * x,
+                            values.half_width(&path).map(|h| 100.0 * h),
+                            1,
+                            " %",
+                        ),
+                        _ => values.show(&path, unit),
+                    }
                 } else {
                     match unit {
                         Unit::Share => format!("{:.1} %", 100.0 * x),
