@@ -167,9 +167,18 @@ impl LineChart<'_> {
             // count can dip below 0): it is cut at the plotting area.
             let clip = |y: f64| y.clamp(y0, y1);
             for (band, color) in &self.bands {
-                let mut polygon: Vec<(f64, f64)> =
-                    band.iter().map(|&(x, lo, _)| (x, clip(lo))).collect();
-                polygon.extend(band.iter().rev().map(|&(x, _, hi)| (x, clip(hi))));
+                // A stepped line gets a stepped band.
+                let edge = |pick: fn(&(f64, f64, f64)) -> f64| {
+                    let points: Vec<(f64, f64)> =
+                        band.iter().map(|b| (b.0, clip(pick(b)))).collect();
+                    if self.steps {
+                        step_points(&points)
+                    } else {
+                        points
+                    }
+                };
+                let mut polygon = edge(|b| b.1);
+                polygon.extend(edge(|b| b.2).into_iter().rev());
                 chart
                     .draw_series(std::iter::once(Polygon::new(
                         polygon,
