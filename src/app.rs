@@ -110,7 +110,8 @@ fn on_hour(bar: &ProgressBar) -> Box<dyn FnMut(u64)> {
 
 /// `run --replications N` (N >= 2): replication 0 streams the files of a
 /// plain run (timeseries.csv, questions.csv) and the progress bar; all of
-/// them feed replications.csv and the means of summary.json.
+/// them feed replications.csv, the means of summary.json and the bands
+/// over time (timeseries_bands.csv, timeseries_bands_daily.csv).
 fn run_replicated(args: RunArgs, n: u32) -> Result<(), AppError> {
     let loaded = load(&args.scenario, args.quiet)?;
     let scenario = &loaded.scenario;
@@ -124,8 +125,20 @@ fn run_replicated(args: RunArgs, n: u32) -> Result<(), AppError> {
     let out_dir = args.out.as_deref();
     let mut sink = CsvSink::create(out_dir, args.trace, on_hour(&bar), hours)
         .map_err(io_error(out_dir.unwrap_or(Path::new("."))))?;
-    let summaries =
-        replicate::run(scenario, &seeds, args.threads, &mut sink).map_err(AppError::Failed)?;
+    // With --out, every replication keeps its hourly series for the bands
+    // (N x hours x 8 numbers); without, nothing is kept.
+    let (summaries, series) = if out_dir.is_some() {
+        replicate::run_observed(
+            scenario,
+            &seeds,
+            args.threads,
+            &mut sink,
+            output::bands::HourSeries::default,
+        )
+    } else {
+        replicate::run(scenario, &seeds, args.threads, &mut sink).map(|s| (s, Vec::new()))
+    }
+    .map_err(AppError::Failed)?;
     bar.finish_and_clear();
     let targets = replicate::targets(scenario);
     let combined = replicate::combined_summary(&summaries, master, &seeds);
@@ -137,6 +150,7 @@ fn run_replicated(args: RunArgs, n: u32) -> Result<(), AppError> {
             &replicate::replications_csv(&summaries, &seeds, &targets),
         )
         .map_err(io_error(dir))?;
+        output::write_bands(dir, &series).map_err(io_error(dir))?;
         if args.report {
             report::write(dir)?;
         }

@@ -66,6 +66,46 @@ pub fn run(
     Ok(all)
 }
 
+/// `run`, with an observer from `make` in every replication as well
+/// (replication 0 feeds `first` and its own): the summaries and the
+/// observers come back in seed order, whatever the number of threads.
+pub fn run_observed<O: Observer + Send>(
+    scenario: &Scenario,
+    seeds: &[u64],
+    threads: Option<usize>,
+    first: &mut impl Observer,
+    make: impl Fn() -> O + Sync,
+) -> Result<(Vec<Summary>, Vec<O>), String> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads.unwrap_or(0))
+        .build()
+        .map_err(|e| format!("cannot start worker threads: {e}"))?;
+    let Some((&seed0, rest)) = seeds.split_first() else {
+        return Ok((Vec::new(), Vec::new()));
+    };
+    let ((summary0, observer0), others) = std::thread::scope(|scope| {
+        let others = scope.spawn(|| {
+            pool.install(|| {
+                rest.par_iter()
+                    .map(|&seed| {
+                        let mut observer = make();
+                        (simulate(scenario, seed, &mut observer), observer)
+                    })
+                    .collect::<Vec<(Summary, O)>>()
+            })
+        });
+        let mut observer0 = make();
+        let summary0 = simulate(
+            scenario,
+            seed0,
+            &mut crate::output::bands::Both(first, &mut observer0),
+        );
+        ((summary0, observer0), others.join())
+    });
+    let others = others.map_err(|_| "a replication panicked".to_string())?;
+    Ok(std::iter::once((summary0, observer0)).chain(others).unzip())
+}
+
 /// One row per replication: replication, seed, then the measures of
 /// `sweep::measures` (the columns of a sweep's runs.csv).
 pub fn replications_csv(summaries: &[Summary], seeds: &[u64], targets: &[String]) -> String {

@@ -50,6 +50,8 @@ fn reports() -> &'static Vec<(String, PathBuf)> {
             ]);
             out.push((format!("run:{name}"), dir));
         }
+        let dir = replicated("2");
+        out.push(("run:mercure-replicated".to_string(), dir));
         for (label, vary) in [
             (
                 "sweep2",
@@ -85,6 +87,38 @@ fn reports() -> &'static Vec<(String, PathBuf)> {
         }
         out
     })
+}
+
+/// A replicated run of mercure (3 replications, 60 days) with its report,
+/// on `threads` worker threads.
+fn replicated(threads: &str) -> PathBuf {
+    let dir = temp(&format!("replicated-{threads}"));
+    let dir_text = dir.to_string_lossy().to_string();
+    ok(&[
+        "run",
+        "scenarios/mercure.toml",
+        "--set",
+        "simulation.horizon=60d",
+        "--set",
+        "simulation.warmup=7d",
+        "--replications",
+        "3",
+        "--threads",
+        threads,
+        "--quiet",
+        "--out",
+        &dir_text,
+        "--report",
+    ]);
+    dir
+}
+
+fn replicated_dir() -> &'static Path {
+    reports()
+        .iter()
+        .find(|(label, _)| label == "run:mercure-replicated")
+        .map(|(_, dir)| dir.as_path())
+        .expect("the replicated run")
 }
 
 fn html(dir: &Path) -> String {
@@ -182,6 +216,177 @@ fn key_figures_read_in_plain_language() {
     ] {
         assert!(text.contains(phrase), "missing {phrase:?}");
     }
+}
+
+/// The `<figure id="ID">` element's text.
+fn figure<'a>(text: &'a str, id: &str) -> &'a str {
+    let start = text
+        .find(&format!("<figure id=\"{id}\">"))
+        .unwrap_or_else(|| panic!("no #{id}"));
+    let end = start + text[start..].find("</figure>").expect("a closed figure");
+    &text[start..end]
+}
+
+/// The texts of the key figures' values.
+fn figure_values(text: &str) -> Vec<&str> {
+    text.match_indices("<div class=\"value\">")
+        .map(|(at, m)| {
+            let rest = &text[at + m.len()..];
+            &rest[..rest.find("</div>").expect("a closed value")]
+        })
+        .collect()
+}
+
+/// The filled bands plotters draws for `LineChart::bands`.
+const BAND: &str = "<polygon opacity=\"0.25\"";
+
+#[test]
+fn a_replicated_report_shows_intervals_and_bands() {
+    let text = html(replicated_dir());
+    let values = figure_values(&text);
+    assert!(values.len() >= 7, "{values:?}");
+    for v in &values {
+        // Each figure: its means with their half-widths (n/a only where
+        // the forum has no experts, which mercure has).
+        assert!(
+            v.contains(" ± "),
+            "a key figure without its interval: {v:?}"
+        );
+        assert!(!v.contains("n/a"), "{v:?}");
+    }
+    // Said once, near the top: what the interval is, and how to rerun.
+    let header = &text[..text.find("</header>").expect("a header")];
+    for phrase in [
+        "3 replications, master seed 2012",
+        "95 % confidence interval",
+        "entraide run SCENARIO --replications 3 --seed 2012",
+    ] {
+        assert!(header.contains(phrase), "the header misses {phrase:?}");
+    }
+    for (id, lines) in [
+        ("fig-backlog", 2),
+        ("fig-backlog-weeks", 1),
+        ("fig-first-response", 1),
+        ("fig-who-answers", 3),
+        ("fig-experts", 2),
+        ("fig-survival", 1),
+    ] {
+        let f = figure(&text, id);
+        assert_eq!(f.matches(BAND).count(), lines, "#{id}: one band per line");
+        assert!(
+            f.contains("95 % confidence interval of that mean"),
+            "#{id}: the caption says what the band is"
+        );
+    }
+    assert!(figure(&text, "fig-staff").contains(" ± "));
+}
+
+#[test]
+fn a_single_run_report_shows_no_interval() {
+    let (label, dir) = &reports()[0];
+    assert_eq!(label, "run:mercure");
+    let text = html(dir);
+    assert!(!text.contains('±'), "a single run shows no interval");
+    assert!(!text.contains(BAND), "nor bands");
+    assert!(text.contains("Figures from one seed carry no interval"));
+    assert!(!dir.join("timeseries_bands.csv").exists());
+}
+
+fn read(dir: &Path, name: &str) -> Vec<u8> {
+    std::fs::read(dir.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+#[test]
+fn band_files_and_report_are_the_same_on_one_and_two_threads() {
+    let one = replicated("1");
+    for name in [
+        "timeseries_bands.csv",
+        "timeseries_bands_daily.csv",
+        "report.html",
+    ] {
+        assert!(
+            read(&one, name) == read(replicated_dir(), name),
+            "{name} differs between --threads 1 and --threads 2"
+        );
+    }
+    let _ = std::fs::remove_dir_all(one);
+}
+
+#[test]
+fn report_rebuilds_the_same_html_from_the_files() {
+    let dir = temp("replicated-copy");
+    std::fs::create_dir_all(&dir).unwrap();
+    for entry in std::fs::read_dir(replicated_dir()).unwrap() {
+        let path = entry.unwrap().path();
+        if path.file_name().unwrap() != "report.html" {
+            std::fs::copy(&path, dir.join(path.file_name().unwrap())).unwrap();
+        }
+    }
+    ok(&["report", &dir.to_string_lossy()]);
+    assert!(read(&dir, "report.html") == read(replicated_dir(), "report.html"));
+    // Without its band files, the report of a replicated run names the
+    // missing file and exits 2 (it does not draw replication 0 instead).
+    std::fs::remove_file(dir.join("report.html")).unwrap();
+    std::fs::remove_file(dir.join("timeseries_bands_daily.csv")).unwrap();
+    let out = entraide(&["report", &dir.to_string_lossy()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("timeseries_bands_daily.csv"), "{stderr}");
+    assert!(!dir.join("report.html").exists());
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// A column of a band file, as numbers.
+fn column(text: &[u8], name: &str) -> Vec<f64> {
+    let mut reader = csv::Reader::from_reader(text);
+    let header = reader.headers().expect("header").clone();
+    let i = header
+        .iter()
+        .position(|h| h == name)
+        .unwrap_or_else(|| panic!("no column {name}"));
+    reader
+        .records()
+        .map(|r| r.expect("row")[i].parse::<f64>().expect("a number"))
+        .collect()
+}
+
+#[test]
+fn band_files_agree_with_the_summary() {
+    let dir = replicated_dir();
+    let hourly = read(dir, "timeseries_bands.csv");
+    let daily = read(dir, "timeseries_bands_daily.csv");
+    assert_eq!(column(&hourly, "hour").len(), 60 * 24);
+    assert_eq!(column(&daily, "hour").len(), 60);
+    assert!(column(&daily, "hours").iter().all(|&h| h == 24.0));
+    for text in [&hourly, &daily] {
+        let (mean, lo, hi) = (
+            column(text, "backlog_mean_mean"),
+            column(text, "backlog_mean_lo"),
+            column(text, "backlog_mean_hi"),
+        );
+        for i in 0..mean.len() {
+            assert!(lo[i] <= mean[i] && mean[i] <= hi[i], "row {i}");
+        }
+    }
+    // A day's total is the sum of its hours, and a day's mean their mean.
+    let hourly_answers = column(&hourly, "answers_staff_mean");
+    let daily_answers = column(&daily, "answers_staff_mean");
+    for (d, total) in daily_answers.iter().enumerate() {
+        let sum: f64 = hourly_answers[24 * d..24 * d + 24].iter().sum();
+        assert!((sum - total).abs() < 1e-9 * total.max(1.0), "day {d}");
+    }
+    // The mean over the measured days of the daily backlog is the mean
+    // over replications of each one's time-average backlog: summary.json's
+    // backlog.mean (both integrate the same hours, warm-up excluded).
+    let summary: serde_json::Value =
+        serde_json::from_slice(&read(dir, "summary.json")).expect("JSON");
+    let expected = summary["backlog"]["mean"].as_f64().unwrap();
+    let measured = &column(&daily, "backlog_mean_mean")[7..];
+    let got = measured.iter().sum::<f64>() / measured.len() as f64;
+    assert!(
+        (got - expected).abs() < 1e-6 * expected,
+        "bands {got}, summary.json {expected}"
+    );
 }
 
 #[test]

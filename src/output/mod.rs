@@ -2,6 +2,7 @@
 //! and the atomic file writer they share.
 
 pub mod atomic;
+pub mod bands;
 pub mod csv_sink;
 pub mod replications;
 pub mod table;
@@ -29,4 +30,16 @@ pub fn write_replicated(
     text.push('\n');
     atomic::write(&dir.join("replications.csv"), replications_csv.as_bytes())?;
     atomic::write(&dir.join("summary.json"), text.as_bytes())
+}
+
+/// Writes the bands of a replicated run (`timeseries_bands.csv` by hour,
+/// `timeseries_bands_daily.csv` by day), atomically.
+pub fn write_bands(dir: &Path, replications: &[bands::HourSeries]) -> io::Result<()> {
+    for (name, hours) in [(bands::HOURLY_FILE, 1), (bands::DAILY_FILE, 24)] {
+        atomic::write(
+            &dir.join(name),
+            bands::table(replications, hours).as_bytes(),
+        )?;
+    }
+    Ok(())
 }

@@ -163,9 +163,22 @@ impl LineChart<'_> {
                         )
                     });
             }
+            // A band may reach past the axes (a confidence interval of a
+            // count can dip below 0): it is cut at the plotting area.
+            let clip = |y: f64| y.clamp(y0, y1);
             for (band, color) in &self.bands {
-                let mut polygon: Vec<(f64, f64)> = band.iter().map(|&(x, lo, _)| (x, lo)).collect();
-                polygon.extend(band.iter().rev().map(|&(x, _, hi)| (x, hi)));
+                // A stepped line gets a stepped band.
+                let edge = |pick: fn(&(f64, f64, f64)) -> f64| {
+                    let points: Vec<(f64, f64)> =
+                        band.iter().map(|b| (b.0, clip(pick(b)))).collect();
+                    if self.steps {
+                        step_points(&points)
+                    } else {
+                        points
+                    }
+                };
+                let mut polygon = edge(|b| b.1);
+                polygon.extend(edge(|b| b.2).into_iter().rev());
                 chart
                     .draw_series(std::iter::once(Polygon::new(
                         polygon,
@@ -281,8 +294,15 @@ pub fn stacked(
     })
 }
 
-/// A cumulative distribution on a log time axis with vertical target lines.
-pub fn cdf(title: &str, points: &[(f64, f64)], targets: &[(String, f64)]) -> ChartResult {
+/// A cumulative distribution on a log time axis with vertical target
+/// lines; `band` (share, low hours, high hours), if not empty, shades an
+/// interval of the time at which each share is reached.
+pub fn cdf(
+    title: &str,
+    points: &[(f64, f64)],
+    targets: &[(String, f64)],
+    band: &[(f64, f64, f64)],
+) -> ChartResult {
     let positive: Vec<(f64, f64)> = points.iter().copied().filter(|p| p.0 > 0.0).collect();
     let lo = positive
         .iter()
@@ -329,6 +349,20 @@ pub fn cdf(title: &str, points: &[(f64, f64)], targets: &[(String, f64)]) -> Cha
                 )))
                 .map_err(err)?;
         }
+        if !band.is_empty() {
+            // Times at or below the axis' left end (an interval of a time can
+            // reach below 0) are drawn at that end.
+            let clip = |h: f64| h.clamp(lo, hi);
+            let mut polygon: Vec<(f64, f64)> =
+                band.iter().map(|&(share, l, _)| (clip(l), share)).collect();
+            polygon.extend(band.iter().rev().map(|&(share, _, h)| (clip(h), share)));
+            chart
+                .draw_series(std::iter::once(Polygon::new(
+                    polygon,
+                    BLUE.mix(0.25).filled(),
+                )))
+                .map_err(err)?;
+        }
         // Questions answered at once (escalations acknowledged on the spot)
         // sit at the left edge.
         let mut curve = vec![(
@@ -366,6 +400,16 @@ pub fn bars(
     items: &[(String, f64)],
     format: &dyn Fn(f64) -> String,
 ) -> ChartResult {
+    let labelled: Vec<(String, f64, String)> = items
+        .iter()
+        .map(|(name, v)| (name.clone(), *v, format(*v)))
+        .collect();
+    bars_labelled(title, x_label, &labelled)
+}
+
+/// Horizontal bars: (label, length, the text printed after the bar, such
+/// as "61.2 ± 1.3 %").
+pub fn bars_labelled(title: &str, x_label: &str, items: &[(String, f64, String)]) -> ChartResult {
     let height = 90 + 42 * items.len().max(1) as u32;
     let max = items.iter().map(|i| i.1).fold(0.0, f64::max).max(1e-9) * 1.25;
     let n = items.len().max(1) as f64;
@@ -385,7 +429,7 @@ pub fn bars(
             .light_line_style(RGBColor(235, 235, 235))
             .draw()
             .map_err(err)?;
-        for (i, (name, v)) in items.iter().enumerate() {
+        for (i, (name, v, text)) in items.iter().enumerate() {
             let y = (items.len() - 1 - i) as f64;
             chart
                 .draw_series(std::iter::once(Rectangle::new(
@@ -402,7 +446,7 @@ pub fn bars(
                 .map_err(err)?;
             chart
                 .draw_series(std::iter::once(Text::new(
-                    format(*v),
+                    text.clone(),
                     (*v + max * 0.01, y + 0.33),
                     TextStyle::from((FONT, 13).into_font()).pos(Pos::new(HPos::Left, VPos::Center)),
                 )))

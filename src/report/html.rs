@@ -20,6 +20,7 @@ pub struct Figure {
 
 pub struct Page {
     pub title: String,
+    /// One paragraph per line.
     pub subtitle: String,
     pub figures: Vec<Figure>,
     /// (id, heading, explanation, svg or html)
@@ -56,11 +57,11 @@ impl Page {
         out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n");
         out.push_str(&format!("<title>{}</title>\n", escape(&self.title)));
         out.push_str(&format!("<style>{CSS}</style>\n</head>\n<body>\n"));
-        out.push_str(&format!(
-            "<header>\n<h1>{}</h1>\n<p class=\"sub\">{}</p>\n</header>\n",
-            escape(&self.title),
-            escape(&self.subtitle)
-        ));
+        out.push_str(&format!("<header>\n<h1>{}</h1>\n", escape(&self.title)));
+        for line in self.subtitle.lines() {
+            out.push_str(&format!("<p class=\"sub\">{}</p>\n", escape(line)));
+        }
+        out.push_str("</header>\n");
         if !self.figures.is_empty() {
             out.push_str("<section class=\"figures\" id=\"key-figures\">\n");
             for f in &self.figures {

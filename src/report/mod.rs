@@ -86,12 +86,13 @@ pub fn write(dir: &Path) -> Result<PathBuf, ReportError> {
             path: path.clone(),
             error,
         })?;
-        let summary: Summary =
-            crate::replicate::read_summary(&text).map_err(|e| ReportError::Corrupt {
-                file: path.display().to_string(),
-                message: format!("not a summary.json written by entraide run ({e})"),
-            })?;
-        run::build(dir, &summary)?
+        let not_ours = |e: serde_json::Error| ReportError::Corrupt {
+            file: path.display().to_string(),
+            message: format!("not a summary.json written by entraide run ({e})"),
+        };
+        let summary: Summary = crate::replicate::read_summary(&text).map_err(not_ours)?;
+        let tree: serde_json::Value = serde_json::from_str(&text).map_err(not_ours)?;
+        run::build(dir, &summary, run::Replicated::of(&tree).as_ref())?
     } else {
         return Err(ReportError::Empty(dir.display().to_string()));
     };

@@ -1,10 +1,16 @@
-//! The report of one run (`run --out DIR`): key figures with a plain
-//! reading, then backlog, response times, who answers, experts, staff.
+//! The report of one run (`run --out DIR`) or of a replicated run (`run
+//! --replications N --out DIR`): key figures with a plain reading, then
+//! backlog, response times, who answers, experts, staff. A replicated
+//! run's figures print as mean ± 95 % half-width (from `ci95` in
+//! summary.json) and its charts over time draw the mean over replications
+//! with its 95 % confidence band (from the files of `output::bands`).
 
 use super::charts::{self, BLUE, GREEN, Line, LineChart, ORANGE, SKY, VERMILLION, short_hours};
 use super::html::{Figure, Page};
 use super::{ReportError, corrupt, read_csv};
 use crate::metrics::summary::Summary;
+use crate::output::bands;
+use serde_json::Value;
 use std::path::Path;
 
 /// What the charts need from `timeseries.csv`, one entry per hour.
@@ -115,43 +121,158 @@ fn hours(x: Option<f64>) -> String {
     x.map_or("n/a".into(), short_hours)
 }
 
+/// A replicated run (`run --replications N --out DIR`): its summary.json
+/// holds the means, `replications` and `ci95` (the 95 % half-widths, by
+/// the same key paths).
+pub struct Replicated {
+    pub n: u64,
+    pub master_seed: u64,
+    means: Value,
+    ci95: Value,
+}
+
+impl Replicated {
+    /// `None` for the summary.json of a plain run.
+    pub fn of(summary: &Value) -> Option<Replicated> {
+        Some(Replicated {
+            n: summary.get("replications")?.as_u64()?,
+            master_seed: summary.pointer("/scenario/seed")?.as_u64()?,
+            ci95: summary.get("ci95")?.clone(),
+            means: summary.clone(),
+        })
+    }
+}
+
+/// The number at a key path (`["first_response", "within", "1h"]`; an
+/// array element by its index).
+fn lookup(tree: &Value, path: &[&str]) -> Option<f64> {
+    path.iter()
+        .try_fold(tree, |node, key| match node {
+            Value::Array(items) => items.get(key.parse::<usize>().ok()?),
+            _ => node.get(key),
+        })?
+        .as_f64()
+}
+
+/// How a figure prints.
+#[derive(Clone, Copy)]
+enum Unit {
+    /// A duration in hours, printed in minutes, hours or days by its size.
+    Hours,
+    /// A share in [0, 1], printed in per cent.
+    Share,
+    Count,
+    /// Staff-hours of work.
+    WorkHours,
+}
+
+/// The decimals that show the first significant digit of a half-width
+/// (at least `least`, at most 3), so that a mean and its half-width
+/// print alike and the interval never reads as "± 0" when it is not.
+fn decimals(half_width: f64, least: usize) -> usize {
+    if half_width.is_finite() && half_width > 0.0 {
+        ((-half_width.log10()).ceil().max(0.0) as usize).clamp(least, 3)
+    } else {
+        least
+    }
+}
+
+/// `mean ± half-width unit`, both with the same decimals.
+fn plus_minus(mean: f64, half_width: Option<f64>, least: usize, unit: &str) -> String {
+    match half_width.filter(|h| h.is_finite()) {
+        Some(h) => {
+            let d = decimals(h, least);
+            format!("{mean:.d$} ± {h:.d$}{unit}")
+        }
+        None => format!("{mean:.least$} ± n/a{unit}"),
+    }
+}
+
+/// The figures of the summary: one run's values, or a replicated run's
+/// means with their 95 % half-widths.
+struct Values<'a> {
+    means: std::borrow::Cow<'a, Value>,
+    ci95: Option<&'a Value>,
+}
+
+impl Values<'_> {
+    fn mean(&self, path: &[&str]) -> Option<f64> {
+        lookup(&self.means, path)
+    }
+
+    fn half_width(&self, path: &[&str]) -> Option<f64> {
+        self.ci95.and_then(|c| lookup(c, path))
+    }
+
+    /// The figure at `path`: as a single run prints it, or `mean ± half-width`.
+    fn show(&self, path: &[&str], unit: Unit) -> String {
+        let Some(x) = self.mean(path) else {
+            return "n/a".into();
+        };
+        if self.ci95.is_none() {
+            return match unit {
+                Unit::Hours => hours(Some(x)),
+                Unit::Share => pct(Some(x)),
+                Unit::Count => format!("{x:.0}"),
+                Unit::WorkHours => format!("{x:.0} h"),
+            };
+        }
+        let h = self.half_width(path);
+        match unit {
+            Unit::Hours => {
+                let (scale, least, name) = if x < 1.0 {
+                    (60.0, 0, " min")
+                } else if x < 48.0 {
+                    (1.0, 1, " h")
+                } else {
+                    (1.0 / 24.0, 0, " d")
+                };
+                plus_minus(x * scale, h.map(|h| h * scale), least, name)
+            }
+            Unit::Share => plus_minus(100.0 * x, h.map(|h| 100.0 * h), 0, " %"),
+            Unit::Count => plus_minus(x, h, 0, ""),
+            Unit::WorkHours => plus_minus(x, h, 0, " h"),
+        }
+    }
+}
+
 /// The key figures, each with a one-line reading.
-fn key_figures(s: &Summary) -> Vec<Figure> {
-    let fr = &s.first_response;
+fn key_figures(s: &Summary, v: &Values) -> Vec<Figure> {
+    let replicated = v.ci95.is_some();
+    let median = v.show(&["first_response", "median_hours"], Unit::Hours);
+    let p90 = v.show(&["first_response", "p90_hours"], Unit::Hours);
     let mut figures = vec![Figure {
         label: "First response, median / p90".into(),
-        value: format!("{} / {}", hours(fr.median_hours), hours(fr.p90_hours)),
+        value: format!("{median} / {p90}"),
         reading: format!(
-            "Half of the answered questions get a first response within {}; nine in ten within {}.",
-            hours(fr.median_hours),
-            hours(fr.p90_hours)
+            "Half of the answered questions get a first response within {median}; nine in ten within {p90}."
         ),
     }];
-    for (target, share) in &fr.within.0 {
+    for (target, _) in &s.first_response.within.0 {
+        let share = v.show(&["first_response", "within", target], Unit::Share);
         figures.push(Figure {
             label: format!("Answered within {target}"),
-            value: pct(Some(*share)),
+            value: share.clone(),
             reading: format!(
-                "{} of all questions posted get a first response within {target}.",
-                pct(Some(*share))
+                "{share} of all questions posted get a first response within {target}."
             ),
         });
     }
-    let b = &s.backlog;
+    let mean = v.show(&["backlog", "mean"], Unit::Count);
+    let peak = v.show(&["backlog", "peak"], Unit::Count);
     figures.push(Figure {
         label: "Backlog, mean / peak".into(),
-        value: format!("{:.0} / {}", b.mean, b.peak),
+        value: format!("{mean} / {peak}"),
         reading: format!(
-            "On average {:.0} questions wait with no response at all; at the worst moment {}.",
-            b.mean, b.peak
+            "On average {mean} questions wait with no response at all; at the worst moment {peak}."
         ),
     });
+    let share = v.show(&["answers", "expert_share"], Unit::Share);
     figures.push(Figure {
         label: "Expert share of first answers".into(),
-        value: pct(s.answers.expert_share),
+        value: share.clone(),
         reading: format!(
-            "Volunteer experts give {} of first responses; staff give the rest (answers and escalations).",
-            pct(s.answers.expert_share)
+            "Volunteer experts give {share} of first responses; staff give the rest (answers and escalations)."
         ),
     });
     let e = &s.experts;
@@ -161,24 +282,36 @@ fn key_figures(s: &Summary) -> Vec<Figure> {
             "n/a".to_string(),
             "This forum starts with no expert members.".to_string(),
         ),
-        (Some(r), _) => (
-            "Experts still there after a year".to_string(),
-            pct(Some(r)),
-            format!(
-                "{} of the {} experts present at the start are still active after 365 days.",
-                pct(Some(r)),
-                e.initial
-            ),
-        ),
+        (Some(_), _) => {
+            let r = v.show(&["experts", "retention_365d"], Unit::Share);
+            (
+                "Experts still there after a year".to_string(),
+                r.clone(),
+                format!(
+                    "{r} of the {} experts present at the start are still active after 365 days.",
+                    e.initial
+                ),
+            )
+        }
         (None, _) => {
-            let last = e.initial_cohort_survival.last();
+            let last = e.initial_cohort_survival.len().checked_sub(1);
+            let r = last.map_or("n/a".into(), |i| {
+                v.show(
+                    &[
+                        "experts",
+                        "initial_cohort_survival",
+                        &i.to_string(),
+                        "share",
+                    ],
+                    Unit::Share,
+                )
+            });
             (
                 "Experts still there at the end".to_string(),
-                pct(last.map(|p| p.share)),
+                r.clone(),
                 format!(
-                    "The run is shorter than a year; after {:.0} days {} of the initial experts remain.",
-                    last.map_or(0.0, |p| p.day),
-                    pct(last.map(|p| p.share))
+                    "The run is shorter than a year; after {:.0} days {r} of the initial experts remain.",
+                    e.initial_cohort_survival.last().map_or(0.0, |p| p.day),
                 ),
             )
         }
@@ -189,80 +322,291 @@ fn key_figures(s: &Summary) -> Vec<Figure> {
         reading,
     });
     let q = &s.questions;
-    let lost = q.exited + q.complained;
+    let exited = v.show(&["questions", "exited"], Unit::Count);
+    let complained = v.show(&["questions", "complained"], Unit::Count);
     figures.push(Figure {
         label: "Customers lost: exit / complaint".into(),
-        value: format!("{} / {}", q.exited, q.complained),
-        reading: format!(
-            "{} customers gave up silently and {} complained in public: {} of questions posted.",
-            q.exited,
-            q.complained,
-            pct((q.posted > 0).then(|| lost as f64 / q.posted as f64))
-        ),
+        value: format!("{exited} / {complained}"),
+        reading: if replicated {
+            format!(
+                "{exited} customers gave up silently and {complained} complained in public, of {} questions posted.",
+                v.show(&["questions", "posted"], Unit::Count)
+            )
+        } else {
+            let lost = q.exited + q.complained;
+            format!(
+                "{exited} customers gave up silently and {complained} complained in public: {} of questions posted.",
+                pct((q.posted > 0).then(|| lost as f64 / q.posted as f64))
+            )
+        },
     });
     let weeks = s.scenario.measured_days / 7.0;
+    let overtime = v.mean(&["staff", "overtime_hours"]).unwrap_or(0.0);
+    let per_week = |x: f64| if weeks > 0.0 { x / weeks } else { 0.0 };
     figures.push(Figure {
         label: "Staff overtime".into(),
-        value: format!("{:.0} h", s.staff.overtime_hours),
-        reading: format!(
-            "Staff worked {:.0} hours past the end of their shifts, {:.1} hours a week, finishing work started on shift.",
-            s.staff.overtime_hours,
-            if weeks > 0.0 { s.staff.overtime_hours / weeks } else { 0.0 }
-        ),
+        value: v.show(&["staff", "overtime_hours"], Unit::WorkHours),
+        reading: if replicated {
+            let h = v.half_width(&["staff", "overtime_hours"]);
+            format!(
+                "Staff worked {} hours past the end of their shifts, {} hours a week, finishing work started on shift.",
+                plus_minus(overtime, h, 0, ""),
+                plus_minus(per_week(overtime), h.map(per_week), 1, "")
+            )
+        } else {
+            format!(
+                "Staff worked {overtime:.0} hours past the end of their shifts, {:.1} hours a week, finishing work started on shift.",
+                per_week(overtime)
+            )
+        },
     });
     figures
 }
 
-pub fn build(dir: &Path, summary: &Summary) -> Result<Page, ReportError> {
-    let series = read_series(&dir.join("timeseries.csv"))?;
-    let n = series.hour.len();
+/// A line over time and, for a replicated run, its band: the 95 %
+/// confidence interval of the mean, as (x, low, high).
+struct Track {
+    points: Vec<(f64, f64)>,
+    band: Option<Vec<(f64, f64, f64)>>,
+}
+
+/// The series the charts draw over the whole run (per `unit`) and over
+/// its last two weeks (per hour): from `timeseries.csv` for one run, from
+/// the band files for a replicated run.
+struct Tracks {
+    unit: &'static str,
+    backlog_mean: Track,
+    backlog_peak: Track,
+    answers_expert: Track,
+    answers_staff: Track,
+    back_office: Track,
+    experts_active: Track,
+    experts_online: Track,
+    /// The last two weeks, hour by hour: the backlog's hourly mean.
+    zoom: Track,
+    /// (day, staff on shift) for the same hours.
+    zoom_on_shift: Vec<(f64, f64)>,
+}
+
+fn plain(points: Vec<(f64, f64)>) -> Track {
+    Track { points, band: None }
+}
+
+impl Tracks {
+    fn of_run(series: &Series) -> Tracks {
+        let n = series.hour.len();
+        // Whole horizon: days (or weeks past two years), so the chart stays light.
+        let bucket = if n > 24 * 730 { 24 * 7 } else { 24 };
+        let x: Vec<f64> = (0..n.div_ceil(bucket))
+            .map(|i| (i * bucket) as f64 / 24.0)
+            .collect();
+        let line = |values: &[f64], f: fn(&[f64]) -> f64| {
+            plain(x.iter().copied().zip(buckets(values, bucket, f)).collect())
+        };
+        let from = n - (24 * 14).min(n);
+        Tracks {
+            unit: if bucket == 24 { "day" } else { "week" },
+            backlog_mean: line(&series.backlog_mean, mean),
+            backlog_peak: line(&series.backlog, max),
+            answers_expert: line(&series.answers_expert, sum),
+            answers_staff: line(&series.answers_staff, sum),
+            back_office: line(&series.back_office, sum),
+            experts_active: line(&series.experts_active, last),
+            experts_online: line(&series.experts_online, mean),
+            zoom: plain(
+                (from..n)
+                    .map(|i| (series.hour[i] / 24.0, series.backlog_mean[i]))
+                    .collect(),
+            ),
+            zoom_on_shift: (from..n)
+                .map(|i| (series.hour[i] / 24.0, series.on_shift[i]))
+                .collect(),
+        }
+    }
+
+    fn of_bands(daily: &BandTable, hourly: &BandTable) -> Tracks {
+        let n = hourly.hour.len();
+        let from = n - (24 * 14).min(n);
+        let zoom = hourly.track("backlog_mean", from);
+        let on_shift = hourly.track("staff_on_shift_mean", from);
+        Tracks {
+            unit: "day",
+            backlog_mean: daily.track("backlog_mean", 0),
+            backlog_peak: daily.track("backlog_peak", 0),
+            answers_expert: daily.track("answers_expert", 0),
+            answers_staff: daily.track("answers_staff", 0),
+            back_office: daily.track("resolved_back_office", 0),
+            experts_active: daily.track("experts_active", 0),
+            experts_online: daily.track("experts_online_mean", 0),
+            zoom,
+            zoom_on_shift: on_shift.points,
+        }
+    }
+}
+
+/// A band file (`output::bands`): the first hour of each period, and the
+/// mean, low and high columns of every measure.
+struct BandTable {
+    hour: Vec<f64>,
+    /// Per measure of `output::bands::MEASURES`: (mean, lo, hi) per period.
+    columns: Vec<[Vec<f64>; 3]>,
+}
+
+fn read_bands(path: &Path) -> Result<BandTable, ReportError> {
+    if !path.exists() {
+        return Err(corrupt(
+            path,
+            "missing: a replicated run writes it (entraide run SCENARIO --replications N --out DIR)",
+        ));
+    }
+    let (headers, rows) = read_csv(path)?;
+    let col = |name: &str| {
+        headers.iter().position(|h| h == name).ok_or_else(|| {
+            corrupt(
+                path,
+                format!(
+                    "no `{name}` column: not a band file written by entraide run --replications"
+                ),
+            )
+        })
+    };
+    let number = |record: &csv::StringRecord, c: usize, line: usize| {
+        record
+            .get(c)
+            .and_then(|f| f.parse::<f64>().ok())
+            .ok_or_else(|| {
+                corrupt(
+                    path,
+                    format!("row {}: a missing or malformed number", line + 2),
+                )
+            })
+    };
+    let hour_col = col("hour")?;
+    let mut table = BandTable {
+        hour: Vec::with_capacity(rows.len()),
+        columns: Vec::new(),
+    };
+    for (line, record) in rows.iter().enumerate() {
+        table.hour.push(number(record, hour_col, line)?);
+    }
+    for m in &bands::MEASURES {
+        let mut triple: [Vec<f64>; 3] = Default::default();
+        for (values, suffix) in triple.iter_mut().zip(["mean", "lo", "hi"]) {
+            let c = col(&format!("{}_{suffix}", m.name))?;
+            for (line, record) in rows.iter().enumerate() {
+                values.push(number(record, c, line)?);
+            }
+        }
+        table.columns.push(triple);
+    }
+    Ok(table)
+}
+
+impl BandTable {
+    /// A measure's mean and band from row `from` on, x in days.
+    fn track(&self, name: &str, from: usize) -> Track {
+        let i = bands::MEASURES
+            .iter()
+            .position(|m| m.name == name)
+            .expect("a measure of output::bands::MEASURES");
+        let [mean, lo, hi] = &self.columns[i];
+        let x = |r: usize| self.hour[r] / 24.0;
+        Track {
+            points: (from..self.hour.len()).map(|r| (x(r), mean[r])).collect(),
+            band: Some(
+                (from..self.hour.len())
+                    .map(|r| (x(r), lo[r], hi[r]))
+                    .collect(),
+            ),
+        }
+    }
+}
+
+/// The line of a track in a chart, and its band (in the line's colour).
+fn draw_track<'a>(
+    track: &Track,
+    label: &'a str,
+    color: plotters::style::RGBColor,
+    width: u32,
+    bands: &mut Vec<charts::Band>,
+) -> Line<'a> {
+    if let Some(band) = &track.band {
+        bands.push((band.clone(), color));
+    }
+    Line {
+        label,
+        points: track.points.clone(),
+        color,
+        width,
+    }
+}
+
+pub fn build(
+    dir: &Path,
+    summary: &Summary,
+    replicated: Option<&Replicated>,
+) -> Result<Page, ReportError> {
+    let tracks = match replicated {
+        None => Tracks::of_run(&read_series(&dir.join("timeseries.csv"))?),
+        Some(_) => Tracks::of_bands(
+            &read_bands(&dir.join(bands::DAILY_FILE))?,
+            &read_bands(&dir.join(bands::HOURLY_FILE))?,
+        ),
+    };
+    let values = match replicated {
+        None => Values {
+            means: std::borrow::Cow::Owned(
+                serde_json::to_value(summary).map_err(|e| ReportError::Chart(e.to_string()))?,
+            ),
+            ci95: None,
+        },
+        Some(r) => Values {
+            means: std::borrow::Cow::Borrowed(&r.means),
+            ci95: Some(&r.ci95),
+        },
+    };
+    // Said once in each caption with a band.
+    let band_note = replicated.map_or(String::new(), |r| {
+        format!(
+            " Lines are means over {} replications; the shaded band around each is the 95 % confidence interval of that mean (Student t over replications), not the range of single runs.",
+            r.n
+        )
+    });
+    let unit = tracks.unit;
     let draw = |r: charts::ChartResult| r.map_err(ReportError::Chart);
-    // Whole horizon: days (or weeks past two years), so the chart stays light.
-    let bucket = if n > 24 * 730 { 24 * 7 } else { 24 };
-    let unit = if bucket == 24 { "day" } else { "week" };
-    let x: Vec<f64> = (0..n.div_ceil(bucket))
-        .map(|i| (i * bucket) as f64 / 24.0)
-        .collect();
-    let backlog_mean = buckets(&series.backlog_mean, bucket, mean);
-    let backlog_max = buckets(&series.backlog, bucket, max);
     let mut sections = Vec::new();
+    let mut bands = Vec::new();
     let backlog_chart = LineChart {
         title: "Backlog over the whole run",
         x_label: "day of the run",
         y_label: "unanswered questions",
         lines: vec![
-            Line {
-                label: "highest hourly value",
-                points: x.iter().copied().zip(backlog_max).collect(),
-                color: SKY,
-                width: 1,
-            },
-            Line {
-                label: "mean",
-                points: x.iter().copied().zip(backlog_mean).collect(),
-                color: BLUE,
-                width: 2,
-            },
+            draw_track(
+                &tracks.backlog_peak,
+                "highest hourly value",
+                SKY,
+                1,
+                &mut bands,
+            ),
+            draw_track(&tracks.backlog_mean, "mean", BLUE, 2, &mut bands),
         ],
+        bands: std::mem::take(&mut bands),
         ..LineChart::default()
     };
     sections.push((
         "fig-backlog".to_string(),
         "Backlog over time".to_string(),
         format!(
-            "Questions waiting with no response at all, per {unit}. The first {:.0} days are warm-up, left out of every statistic.",
+            "Questions waiting with no response at all, per {unit}. The first {:.0} days are warm-up, left out of every statistic.{band_note}",
             summary.scenario.warmup_days
         ),
         draw(backlog_chart.draw())?,
     ));
     // The last two full weeks, hour by hour, with staffed hours shaded.
-    let zoom_hours = (24 * 14).min(n);
-    let from = n - zoom_hours;
     let mut shade = Vec::new();
     let mut open: Option<f64> = None;
-    for i in from..n {
-        let t = series.hour[i] / 24.0;
-        match (series.on_shift[i] > 0.0, open) {
+    for &(t, on_shift) in &tracks.zoom_on_shift {
+        match (on_shift > 0.0, open) {
             (true, None) => open = Some(t),
             (false, Some(start)) => {
                 shade.push((start, t));
@@ -271,21 +615,21 @@ pub fn build(dir: &Path, summary: &Summary) -> Result<Page, ReportError> {
             _ => {}
         }
     }
-    if let Some(start) = open {
-        shade.push((start, (series.hour[n - 1] + 1.0) / 24.0));
+    if let (Some(start), Some(&(t, _))) = (open, tracks.zoom_on_shift.last()) {
+        shade.push((start, t + 1.0 / 24.0));
     }
     let zoom = LineChart {
         title: "Backlog, the last two weeks, hour by hour",
         x_label: "day of the run (days start on Monday 00:00: day 0, 7, 14... are Mondays)",
         y_label: "unanswered questions",
-        lines: vec![Line {
-            label: "backlog (hourly mean)",
-            points: (from..n)
-                .map(|i| (series.hour[i] / 24.0, series.backlog_mean[i]))
-                .collect(),
-            color: BLUE,
-            width: 2,
-        }],
+        lines: vec![draw_track(
+            &tracks.zoom,
+            "backlog (hourly mean)",
+            BLUE,
+            2,
+            &mut bands,
+        )],
+        bands: std::mem::take(&mut bands),
         shade,
         shade_label: Some("staff on shift"),
         ..LineChart::default()
@@ -293,7 +637,7 @@ pub fn build(dir: &Path, summary: &Summary) -> Result<Page, ReportError> {
     sections.push((
         "fig-backlog-weeks".to_string(),
         "Backlog through the week".to_string(),
-        "Grey bands are the hours when at least one staff member is on shift: watch the backlog climb on nights and weekends and fall when staff are back.".to_string(),
+        format!("Grey bands are the hours when at least one staff member is on shift: watch the backlog climb on nights and weekends and fall when staff are back.{band_note}"),
         draw(zoom.draw())?,
     ));
     let targets: Vec<(String, f64)> = summary
@@ -313,63 +657,98 @@ pub fn build(dir: &Path, summary: &Summary) -> Result<Page, ReportError> {
         .iter()
         .map(|p| (p.hours, p.share))
         .collect();
+    // For a replicated run: the 95 % interval of the time at which each
+    // point's share is reached (each point is a percentile of the answered
+    // questions, averaged over replications).
+    let cdf_band: Vec<(f64, f64, f64)> = cdf
+        .iter()
+        .enumerate()
+        .filter_map(|(i, &(hours, share))| {
+            let h = values.half_width(&["first_response", "cdf", &i.to_string(), "hours"])?;
+            Some((share, hours - h, hours + h))
+        })
+        .collect();
     sections.push((
         "fig-first-response".to_string(),
         "Time to first response".to_string(),
-        "Share of all questions posted that got a first response within a given time (the curve stops below 100 % when some customers left or were never answered). Red lines: the response targets.".to_string(),
-        draw(charts::cdf("Time to first response, cumulative", &cdf, &targets))?,
+        format!(
+            "Share of all questions posted that got a first response within a given time (the curve stops below 100 % when some customers left or were never answered). Red lines: the response targets.{}",
+            replicated.map_or(String::new(), |r| format!(
+                " The curve averages the {} replications point by point (the time at each 2nd percentile of the answered questions, and its share); the shaded band is the 95 % confidence interval of that mean time (Student t over replications), read across: how soon each share is reached.",
+                r.n
+            ))
+        ),
+        draw(charts::cdf("Time to first response, cumulative", &cdf, &targets, &cdf_band))?,
     ));
-    let who_x: Vec<f64> = (0..n.div_ceil(bucket))
-        .map(|i| (i * bucket) as f64 / 24.0)
-        .collect();
-    sections.push((
-        "fig-who-answers".to_string(),
-        "Who answers".to_string(),
-        format!("Answers posted per {unit}: by expert members, by staff, and account questions resolved by the back office."),
-        draw(charts::stacked(
+    let who = if replicated.is_some() {
+        LineChart {
+            title: "Answers per day",
+            x_label: "day of the run",
+            y_label: "answers per day",
+            lines: vec![
+                draw_track(&tracks.answers_expert, "experts", BLUE, 2, &mut bands),
+                draw_track(&tracks.answers_staff, "staff", ORANGE, 2, &mut bands),
+                draw_track(&tracks.back_office, "back office", SKY, 1, &mut bands),
+            ],
+            bands: std::mem::take(&mut bands),
+            ..LineChart::default()
+        }
+        .draw()
+    } else {
+        let x: Vec<f64> = tracks.answers_expert.points.iter().map(|p| p.0).collect();
+        let y = |t: &Track| t.points.iter().map(|p| p.1).collect::<Vec<_>>();
+        charts::stacked(
             &format!("Answers per {unit}"),
             "day of the run",
             &format!("answers per {unit}"),
-            &who_x,
+            &x,
             &[
-                ("experts", buckets(&series.answers_expert, bucket, sum), BLUE),
-                ("staff", buckets(&series.answers_staff, bucket, sum), ORANGE),
-                ("back office", buckets(&series.back_office, bucket, sum), SKY),
+                ("experts", y(&tracks.answers_expert), BLUE),
+                ("staff", y(&tracks.answers_staff), ORANGE),
+                ("back office", y(&tracks.back_office), SKY),
             ],
-        ))?,
+        )
+    };
+    sections.push((
+        "fig-who-answers".to_string(),
+        "Who answers".to_string(),
+        format!(
+            "Answers posted per {unit}: by expert members, by staff, and account questions resolved by the back office.{}",
+            if replicated.is_some() {
+                format!(" Drawn as lines, not stacked, so that each has its band.{band_note}")
+            } else {
+                String::new()
+            }
+        ),
+        draw(who)?,
     ));
     let experts_chart = LineChart {
         title: "Expert members",
         x_label: "day of the run",
         y_label: "experts",
         lines: vec![
-            Line {
-                label: "members (end of each day)",
-                points: x
-                    .iter()
-                    .copied()
-                    .zip(buckets(&series.experts_active, bucket, last))
-                    .collect(),
-                color: BLUE,
-                width: 2,
-            },
-            Line {
-                label: "online (mean)",
-                points: x
-                    .iter()
-                    .copied()
-                    .zip(buckets(&series.experts_online, bucket, mean))
-                    .collect(),
-                color: GREEN,
-                width: 1,
-            },
+            draw_track(
+                &tracks.experts_active,
+                "members (end of each day)",
+                BLUE,
+                2,
+                &mut bands,
+            ),
+            draw_track(
+                &tracks.experts_online,
+                "online (mean)",
+                GREEN,
+                1,
+                &mut bands,
+            ),
         ],
+        bands: std::mem::take(&mut bands),
         ..LineChart::default()
     };
     sections.push((
         "fig-experts".to_string(),
         "Experts active over time".to_string(),
-        "Members of the expert community (joins minus departures) and how many are online on average.".to_string(),
+        format!("Members of the expert community (joins minus departures) and how many are online on average.{band_note}"),
         draw(experts_chart.draw())?,
     ));
     let survival: Vec<(f64, f64)> = summary
@@ -377,6 +756,19 @@ pub fn build(dir: &Path, summary: &Summary) -> Result<Page, ReportError> {
         .initial_cohort_survival
         .iter()
         .map(|p| (p.day, p.share))
+        .collect();
+    let survival_band: Vec<(f64, f64, f64)> = survival
+        .iter()
+        .enumerate()
+        .filter_map(|(i, &(day, share))| {
+            let h = values.half_width(&[
+                "experts",
+                "initial_cohort_survival",
+                &i.to_string(),
+                "share",
+            ])?;
+            Some((day, share - h, share + h))
+        })
         .collect();
     let survival_chart = LineChart {
         title: "Initial cohort of experts still active",
@@ -392,6 +784,11 @@ pub fn build(dir: &Path, summary: &Summary) -> Result<Page, ReportError> {
             color: VERMILLION,
             width: 3,
         }],
+        bands: if survival_band.is_empty() {
+            Vec::new()
+        } else {
+            vec![(survival_band, VERMILLION)]
+        },
         y_max: Some(1.05),
         steps: true,
         ..LineChart::default()
@@ -403,50 +800,91 @@ pub fn build(dir: &Path, summary: &Summary) -> Result<Page, ReportError> {
             "This forum starts with no expert members: there is no cohort to follow.".to_string()
         } else {
             format!(
-                "Share of the {} experts present on day 0 who have not left, week by week.",
+                "Share of the {} experts present on day 0 who have not left, week by week.{band_note}",
                 summary.experts.initial
             )
         },
         draw(survival_chart.draw())?,
     ));
-    let teams: Vec<(String, f64)> = summary
-        .staff
-        .teams
-        .iter()
-        .map(|(name, t)| (name.clone(), t.utilisation.unwrap_or(0.0) * 100.0))
-        .collect();
-    let overtime: Vec<(String, f64)> = summary
-        .staff
-        .teams
-        .iter()
-        .map(|(name, t)| (name.clone(), t.overtime_hours))
-        .collect();
+    let team_bars = |key: &str, unit: Unit| -> Vec<(String, f64, String)> {
+        summary
+            .staff
+            .teams
+            .keys()
+            .map(|name| {
+                let path = ["staff", "teams", name.as_str(), key];
+                let x = values.mean(&path).unwrap_or(0.0);
+                let text = if replicated.is_some() {
+                    match unit {
+                        // One decimal at least, as a single run's bars print.
+                        Unit::Share if values.mean(&path).is_some() => plus_minus(
+                            100.0 * x,
+                            values.half_width(&path).map(|h| 100.0 * h),
+                            1,
+                            " %",
+                        ),
+                        _ => values.show(&path, unit),
+                    }
+                } else {
+                    match unit {
+                        Unit::Share => format!("{:.1} %", 100.0 * x),
+                        _ => format!("{x:.0} h"),
+                    }
+                };
+                let scale = if let Unit::Share = unit { 100.0 } else { 1.0 };
+                (name.clone(), x * scale, text)
+            })
+            .collect()
+    };
     sections.push((
         "fig-staff".to_string(),
         "Staff workload per team".to_string(),
-        "Utilisation: share of time on shift spent handling questions (answers, confirmations, escalations); the rest is reading and supervising. Overtime: hours spent finishing work after the shift ended.".to_string(),
+        format!(
+            "Utilisation: share of time on shift spent handling questions (answers, confirmations, escalations); the rest is reading and supervising. Overtime: hours spent finishing work after the shift ended.{}",
+            replicated.map_or(String::new(), |r| format!(
+                " Bars are means over {} replications, printed with their 95 % half-widths.",
+                r.n
+            ))
+        ),
         format!(
             "<div class=\"pair\">{}{}</div>",
-            draw(charts::bars("Utilisation on shift", "% of time on shift", &teams, &|v| format!("{v:.1} %")))?,
-            draw(charts::bars("Overtime", "hours over the run", &overtime, &|v| format!("{v:.0} h")))?
+            draw(charts::bars_labelled("Utilisation on shift", "% of time on shift", &team_bars("utilisation", Unit::Share)))?,
+            draw(charts::bars_labelled("Overtime", "hours over the run", &team_bars("overtime_hours", Unit::WorkHours)))?
         ),
     ));
     let s = &summary.scenario;
-    Ok(Page {
-        title: format!("entraide report: {}", s.name),
-        subtitle: format!(
-            "One run, seed {}: {:.0} simulated days, statistics over the last {:.0} ({} questions posted, {:.0} a day).",
+    let subtitle = match replicated {
+        None => format!(
+            "One run, seed {}: {:.0} simulated days, statistics over the last {:.0} ({} questions posted, {:.0} a day).\nFigures from one seed carry no interval: entraide run SCENARIO --replications N gives each with its 95 % confidence interval.",
             s.seed,
             s.horizon_days,
             s.measured_days,
             summary.questions.posted,
             summary.questions.per_day
         ),
-        figures: key_figures(summary),
+        Some(r) => format!(
+            "{n} replications, master seed {seed}: {:.0} simulated days each, statistics over the last {:.0} ({} questions posted, {} a day).\nEvery figure is the mean over the {n} replications ± the half-width of its 95 % confidence interval (Student t with {} degrees of freedom): an interval built this way holds the long-run mean 95 % of the time. Charts over time draw the mean with that interval as a band. To reproduce: entraide run SCENARIO --replications {n} --seed {seed} (the scenario file of \"{}\", with the same --set options).",
+            s.horizon_days,
+            s.measured_days,
+            values.show(&["questions", "posted"], Unit::Count),
+            values.show(&["questions", "per_day"], Unit::Count),
+            r.n.saturating_sub(1),
+            s.name,
+            n = r.n,
+            seed = r.master_seed,
+        ),
+    };
+    Ok(Page {
+        title: format!("entraide report: {}", s.name),
+        subtitle,
+        figures: key_figures(summary, &values),
         sections,
         notes: {
             let mut notes = vec![
-                "Produced by entraide from summary.json and timeseries.csv in this directory. A first response is an expert's answer, a staff answer, or a staff acknowledgement of an account question; the backlog counts questions with no response yet.".to_string(),
+                match replicated {
+                    None => "Produced by entraide from summary.json and timeseries.csv in this directory.".to_string(),
+                    Some(_) => format!("Produced by entraide from summary.json, {} and {} in this directory (timeseries.csv holds replication 0 alone, and is not drawn).", bands::DAILY_FILE, bands::HOURLY_FILE),
+                } + " A first response is an expert's answer, a staff answer, or a staff acknowledgement of an account question; the backlog counts questions with no response yet.",
             ];
             if let Some(why) = &summary.engine.stopped_early {
                 notes.insert(0, format!("This run stopped early: {why}"));
@@ -474,6 +912,34 @@ mod tests {
             row.experts_active as f64,
             row.experts_online_mean,
         ]
+    }
+
+    #[test]
+    fn intervals_print_to_the_half_widths_first_digit() {
+        assert_eq!(plus_minus(0.8412, Some(0.063), 1, " h"), "0.84 ± 0.06 h");
+        assert_eq!(plus_minus(412.4, Some(35.2), 0, ""), "412 ± 35");
+        assert_eq!(plus_minus(3.46, Some(0.4), 0, ""), "3.5 ± 0.4");
+        assert_eq!(plus_minus(92.0, Some(0.0), 0, " %"), "92 ± 0 %");
+        assert_eq!(plus_minus(92.0, None, 0, " %"), "92 ± n/a %");
+        let tree = serde_json::json!({"a": {"1h": 0.5, "list": [{"share": 0.25}]}});
+        let ci = serde_json::json!({"a": {"1h": 0.02, "list": [{"share": 0.5}]}});
+        let v = Values {
+            means: std::borrow::Cow::Borrowed(&tree),
+            ci95: Some(&ci),
+        };
+        assert_eq!(v.show(&["a", "1h"], Unit::Share), "50 ± 2 %");
+        assert_eq!(v.show(&["a", "1h"], Unit::Hours), "30 ± 1 min");
+        assert_eq!(
+            v.show(&["a", "list", "0", "share"], Unit::Share),
+            "25 ± 50 %"
+        );
+        assert_eq!(v.show(&["a", "nothing"], Unit::Count), "n/a");
+        let single = Values {
+            means: std::borrow::Cow::Borrowed(&tree),
+            ci95: None,
+        };
+        assert_eq!(single.show(&["a", "1h"], Unit::Share), "50 %");
+        assert_eq!(single.show(&["a", "1h"], Unit::Hours), "30 min");
     }
 
     #[test]
