@@ -44,33 +44,50 @@ const COLUMNS: [&str; 9] = [
     "experts_online_mean",
 ];
 
-fn read_series(path: &Path) -> Result<Series, ReportError> {
-    let (headers, rows) = read_csv(path)?;
-    let col = |name: &str| {
-        headers.iter().position(|h| h == name).ok_or_else(|| {
+/// The index of column `name` of a CSV file written by entraide (`what`
+/// names the writer, for the message when it is missing).
+fn column(
+    path: &Path,
+    headers: &csv::StringRecord,
+    name: &str,
+    what: &str,
+) -> Result<usize, ReportError> {
+    headers
+        .iter()
+        .position(|h| h == name)
+        .ok_or_else(|| corrupt(path, format!("no `{name}` column: not {what}")))
+}
+
+/// The number in column `c` of data row `line` (0-based) of `path`.
+fn number(
+    path: &Path,
+    record: &csv::StringRecord,
+    c: usize,
+    line: usize,
+) -> Result<f64, ReportError> {
+    record
+        .get(c)
+        .and_then(|f| f.parse::<f64>().ok())
+        .ok_or_else(|| {
             corrupt(
                 path,
-                format!("no `{name}` column: not a timeseries.csv written by entraide run"),
+                format!("row {}: a missing or malformed number", line + 2),
             )
         })
-    };
+}
+
+fn read_series(path: &Path) -> Result<Series, ReportError> {
+    let (headers, rows) = read_csv(path)?;
+    let what = "a timeseries.csv written by entraide run";
     let cols = COLUMNS
         .iter()
-        .map(|name| col(name))
+        .map(|name| column(path, &headers, name, what))
         .collect::<Result<Vec<_>, _>>()?;
     let mut s = Series::default();
     for (line, record) in rows.iter().enumerate() {
         let mut values = [0.0; 9];
         for (v, &c) in values.iter_mut().zip(&cols) {
-            *v = record
-                .get(c)
-                .and_then(|f| f.parse::<f64>().ok())
-                .ok_or_else(|| {
-                    corrupt(
-                        path,
-                        format!("row {}: a missing or malformed number", line + 2),
-                    )
-                })?;
+            *v = number(path, record, c, line)?;
         }
         let [
             hour,
@@ -461,26 +478,14 @@ fn read_bands(path: &Path) -> Result<BandTable, ReportError> {
     }
     let (headers, rows) = read_csv(path)?;
     let col = |name: &str| {
-        headers.iter().position(|h| h == name).ok_or_else(|| {
-            corrupt(
-                path,
-                format!(
-                    "no `{name}` column: not a band file written by entraide run --replications"
-                ),
-            )
-        })
+        column(
+            path,
+            &headers,
+            name,
+            "a band file written by entraide run --replications",
+        )
     };
-    let number = |record: &csv::StringRecord, c: usize, line: usize| {
-        record
-            .get(c)
-            .and_then(|f| f.parse::<f64>().ok())
-            .ok_or_else(|| {
-                corrupt(
-                    path,
-                    format!("row {}: a missing or malformed number", line + 2),
-                )
-            })
-    };
+    let number = |record: &csv::StringRecord, c: usize, line: usize| number(path, record, c, line);
     let hour_col = col("hour")?;
     let mut table = BandTable {
         hour: Vec::with_capacity(rows.len()),

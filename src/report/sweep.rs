@@ -6,6 +6,7 @@
 use super::charts::{self, BLUE, Heatmap, Line, LineChart, VERMILLION, short_hours};
 use super::html::{Page, escape};
 use super::{ReportError, corrupt, read_csv};
+use crate::sweep::plan::{Factor, Plan};
 use crate::sweep::{Manifest, measures};
 use crate::time::parse_duration;
 use std::collections::BTreeMap;
@@ -79,6 +80,38 @@ fn count(v: f64) -> String {
 }
 fn pts(v: f64) -> String {
     format!("{:.1} pts", v * 100.0)
+}
+
+/// An HTML table with one row per grid point: its coordinates, then one
+/// cell per measure, headed by the measure's title and `suffix`.
+fn point_table(
+    plan: &Plan,
+    factors: &[Factor],
+    rows: usize,
+    measures: &[&Measure],
+    suffix: &str,
+    cell: impl Fn(usize, &Measure) -> String,
+) -> String {
+    let mut table = String::from("<table>\n<tr>");
+    for f in factors {
+        table.push_str(&format!("<th>{}</th>", escape(&f.path)));
+    }
+    for m in measures {
+        table.push_str(&format!("<th>{}{suffix}</th>", escape(m.title)));
+    }
+    table.push_str("</tr>\n");
+    for p in 0..rows {
+        table.push_str("<tr>");
+        for (&c, f) in plan.coordinates(p as u64).iter().zip(factors) {
+            table.push_str(&format!("<td>{}</td>", escape(&f.values[c])));
+        }
+        for m in measures {
+            table.push_str(&format!("<td>{}</td>", escape(&cell(p, m))));
+        }
+        table.push_str("</tr>\n");
+    }
+    table.push_str("</table>");
+    table
 }
 
 /// A paired difference `± half-width`, signed, `*` when the interval
@@ -352,31 +385,19 @@ pub fn build(manifest: &Manifest, dir: &Path) -> Result<Page, ReportError> {
         ));
     }
     // A table of every point.
-    let mut table = String::from("<table>\n<tr>");
-    for f in factors {
-        table.push_str(&format!("<th>{}</th>", escape(&f.path)));
-    }
     let measures = [&P90, &BACKLOG, retention, &SHARE];
-    for m in measures {
-        table.push_str(&format!("<th>{}</th>", escape(m.title)));
-    }
-    table.push_str("</tr>\n");
-    for p in 0..points.rows.len() {
-        table.push_str("<tr>");
-        for (&c, f) in plan.coordinates(p as u64).iter().zip(factors) {
-            table.push_str(&format!("<td>{}</td>", escape(&f.values[c])));
-        }
-        for m in measures {
-            let cell = match (points.mean(p, m.column), points.ci(p, m.column)) {
-                (Some(v), Some(ci)) => format!("{} ± {}", (m.format)(v), (m.format)(ci)),
-                (Some(v), None) => (m.format)(v),
-                _ => "-".into(),
-            };
-            table.push_str(&format!("<td>{}</td>", escape(&cell)));
-        }
-        table.push_str("</tr>\n");
-    }
-    table.push_str("</table>");
+    let table = point_table(
+        plan,
+        factors,
+        points.rows.len(),
+        &measures,
+        "",
+        |p, m| match (points.mean(p, m.column), points.ci(p, m.column)) {
+            (Some(v), Some(ci)) => format!("{} ± {}", (m.format)(v), (m.format)(ci)),
+            (Some(v), None) => (m.format)(v),
+            _ => "-".into(),
+        },
+    );
     sections.push((
         "table-points".to_string(),
         "Every grid point".to_string(),
@@ -391,32 +412,22 @@ pub fn build(manifest: &Manifest, dir: &Path) -> Result<Page, ReportError> {
             .iter()
             .any(|m| points.difference(0, m.column).is_some())
     {
-        let mut table = String::from("<table>\n<tr>");
-        for f in factors {
-            table.push_str(&format!("<th>{}</th>", escape(&f.path)));
-        }
-        for m in measures {
-            table.push_str(&format!("<th>{} vs baseline</th>", escape(m.title)));
-        }
-        table.push_str("</tr>\n");
-        for p in 0..points.rows.len() {
-            table.push_str("<tr>");
-            for (&c, f) in plan.coordinates(p as u64).iter().zip(factors) {
-                table.push_str(&format!("<td>{}</td>", escape(&f.values[c])));
-            }
-            for m in measures {
-                let cell = if p == baseline {
+        let table = point_table(
+            plan,
+            factors,
+            points.rows.len(),
+            &measures,
+            " vs baseline",
+            |p, m| {
+                if p == baseline {
                     "baseline".to_string()
                 } else {
                     points
                         .difference(p, m.column)
                         .map_or("-".into(), |(d, ci)| difference_cell(m, d, ci))
-                };
-                table.push_str(&format!("<td>{}</td>", escape(&cell)));
-            }
-            table.push_str("</tr>\n");
-        }
-        table.push_str("</table>");
+                }
+            },
+        );
         sections.push((
             "table-differences".to_string(),
             format!("Each point against the baseline ({})", label_of(baseline)),
