@@ -7,6 +7,7 @@ use crate::cli::{
     SweepArgs, ValidateArgs,
 };
 use crate::model::{NoObserver, simulate};
+use crate::output::lock::{DirLock, LockError};
 use crate::output::{self, csv_sink::CsvSink, table};
 use crate::replicate;
 use crate::report::{self, ReportError};
@@ -40,6 +41,8 @@ pub enum AppError {
     Sweep(#[from] SweepError),
     #[error("{0}")]
     Report(#[from] ReportError),
+    #[error("{0}")]
+    Lock(#[from] LockError),
 }
 
 impl AppError {
@@ -47,7 +50,10 @@ impl AppError {
     pub fn exit_code(&self) -> u8 {
         match self {
             AppError::Scenario(_) | AppError::Usage(_) => 2,
-            AppError::Io { .. } | AppError::StoppedEarly(_) | AppError::Failed(_) => 1,
+            AppError::Io { .. }
+            | AppError::StoppedEarly(_)
+            | AppError::Failed(_)
+            | AppError::Lock(_) => 1,
             AppError::Sweep(e) => e.exit_code(),
             AppError::Report(e) => e.exit_code(),
         }
@@ -117,9 +123,7 @@ fn run_replicated(args: RunArgs, n: u32) -> Result<(), AppError> {
     let scenario = &loaded.scenario;
     let master = args.seed.unwrap_or(scenario.simulation.seed);
     let seeds = replicate::seeds(master, n);
-    if let Some(dir) = &args.out {
-        std::fs::create_dir_all(dir).map_err(io_error(dir))?;
-    }
+    let _lock = lock_out(args.out.as_deref())?;
     let hours = scenario.simulation.horizon.as_hours().ceil() as u64;
     let bar = progress_bar(hours, args.quiet);
     let out_dir = args.out.as_deref();
@@ -240,9 +244,7 @@ fn run_once(args: RunArgs) -> Result<(), AppError> {
     let loaded = load(&args.scenario, args.quiet)?;
     let scenario = &loaded.scenario;
     let seed = args.seed.unwrap_or(scenario.simulation.seed);
-    if let Some(dir) = &args.out {
-        std::fs::create_dir_all(dir).map_err(io_error(dir))?;
-    }
+    let _lock = lock_out(args.out.as_deref())?;
     let hours = scenario.simulation.horizon.as_hours().ceil() as u64;
     let bar = progress_bar(hours, args.quiet);
     let on_hour = {
@@ -274,6 +276,14 @@ fn run_once(args: RunArgs) -> Result<(), AppError> {
         Some(why) => Err(AppError::StoppedEarly(why)),
         None => Ok(()),
     }
+}
+
+/// Creates the `--out` directory if needed and locks it for this process
+/// (released when the returned value is dropped).
+fn lock_out(out: Option<&Path>) -> Result<Option<DirLock>, AppError> {
+    let Some(dir) = out else { return Ok(None) };
+    std::fs::create_dir_all(dir).map_err(io_error(dir))?;
+    Ok(Some(DirLock::acquire(dir)?))
 }
 
 /// A progress bar on stderr, hidden when stderr is not a terminal.
@@ -490,6 +500,13 @@ fn run_sweep(args: SweepArgs) -> Result<(), AppError> {
             .progress_chars("=> "),
         );
         bar
+    };
+    // A missing directory with --resume is refused by `run` below; there
+    // is nothing to lock.
+    let _lock = if args.resume && !out.is_dir() {
+        None
+    } else {
+        lock_out(Some(out))?
     };
     let simulated = prepared.run(out, args.resume, args.threads, &mut |done, _| {
         bar.set_position(done)

@@ -2,10 +2,18 @@
 //! same directory, flush it to disk, then rename over the target (rename
 //! is atomic within a file system). An interrupted run leaves at most a
 //! stray `.tmp` file, never a truncated result.
+//!
+//! The temporary name is unique to the process and the file
+//! (`.NAME.PID.N.tmp`), so two processes writing the same target never
+//! write into one temporary file; the last rename wins whole.
 
 use std::fs::{self, File};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Numbers the temporary files of this process.
+static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
 
 /// A file being written; `commit` makes it appear under its final name.
 pub struct AtomicFile {
@@ -20,8 +28,12 @@ impl AtomicFile {
             .file_name()
             .ok_or_else(|| io::Error::other(format!("{} is not a file path", target.display())))?
             .to_string_lossy();
-        let temp = target.with_file_name(format!(".{name}.tmp"));
-        let file = File::create(&temp)?;
+        let n = TEMP_COUNTER.fetch_add(1, Ordering::Relaxed);
+        let temp = target.with_file_name(format!(".{name}.{}.{n}.tmp", std::process::id()));
+        let file = fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&temp)?;
         Ok(AtomicFile {
             target: target.to_path_buf(),
             temp,

@@ -1,9 +1,10 @@
 //! Output formats, one file each: the terminal table, JSON, CSV streams;
-//! and the atomic file writer they share.
+//! the atomic file writer they share, and the lock on an output directory.
 
 pub mod atomic;
 pub mod bands;
 pub mod csv_sink;
+pub mod lock;
 pub mod replications;
 pub mod table;
 pub mod validation;

@@ -35,7 +35,11 @@ impl Sweep {
             )));
         }
         std::fs::create_dir_all(dir).map_err(io_at(dir))?;
-        let not_empty = std::fs::read_dir(dir).map_err(io_at(dir))?.next().is_some();
+        // The lock the app holds on `dir` does not count.
+        let not_empty = std::fs::read_dir(dir)
+            .map_err(io_at(dir))?
+            .filter_map(Result::ok)
+            .any(|e| e.file_name() != crate::output::lock::LOCK_FILE);
         if not_empty {
             return Err(SweepError::Usage(format!(
                 "{display} is not empty and holds no sweep: choose an empty or new directory"

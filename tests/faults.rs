@@ -1,0 +1,181 @@
+//! Faults around the outputs, driving the real binary: two runs sharing one
+//! `--out` directory, a busy or stale lock, failed writes, a closed stdout,
+//! and the exit codes of runtime failures.
+
+mod common;
+
+use common::{entraide, ok, temp};
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+/// A short run of a shipped scenario (`--set` cuts the horizon).
+fn short_run(scenario: &str, out: &Path) -> Vec<String> {
+    vec![
+        "run".into(),
+        format!("scenarios/{scenario}.toml"),
+        "--set".into(),
+        "simulation.horizon=120d".into(),
+        "--set".into(),
+        "simulation.warmup=0s".into(),
+        "--quiet".into(),
+        "--out".into(),
+        out.to_string_lossy().into_owned(),
+    ]
+}
+
+fn read(dir: &Path, name: &str) -> String {
+    fs::read_to_string(dir.join(name)).unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+}
+
+/// The names in `dir`, sorted.
+fn names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// The reproduction: `run mercure --out D & run airline-24-7 --out
+/// D`. Each process either writes its files whole or is refused because the
+/// directory is busy; D then holds the files of exactly one run, never a
+/// mix, and no temporary file or lock.
+#[test]
+fn two_runs_on_one_out_directory_never_mix() {
+    let scenarios = ["mercure", "airline-24-7"];
+    let reference: Vec<(String, String)> = scenarios
+        .iter()
+        .map(|s| {
+            let dir = temp(&format!("alone-{s}"));
+            let args = short_run(s, &dir);
+            ok(&args.iter().map(String::as_str).collect::<Vec<_>>());
+            let files = (read(&dir, "timeseries.csv"), read(&dir, "summary.json"));
+            fs::remove_dir_all(&dir).unwrap();
+            files
+        })
+        .collect();
+    assert_ne!(reference[0], reference[1]);
+    let dir = temp("shared-out");
+    for trial in 0..12 {
+        let children: Vec<_> = scenarios
+            .iter()
+            .map(|s| {
+                Command::new(env!("CARGO_BIN_EXE_entraide"))
+                    .args(short_run(s, &dir))
+                    .current_dir(common::root())
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        let mut succeeded = 0;
+        for child in children {
+            let out = child.wait_with_output().unwrap();
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            match out.status.code() {
+                Some(0) => succeeded += 1,
+                Some(1) => assert!(
+                    stderr.contains("in use by another entraide process (pid ")
+                        && stderr.contains(&*dir.to_string_lossy()),
+                    "trial {trial}: a refused run names the directory and the holder\n{stderr}"
+                ),
+                code => panic!("trial {trial}: exit {code:?}\n{stderr}"),
+            }
+        }
+        assert!(succeeded >= 1, "trial {trial}: no run succeeded");
+        let found = (read(&dir, "timeseries.csv"), read(&dir, "summary.json"));
+        assert!(
+            reference.contains(&found),
+            "trial {trial}: the files mix two runs"
+        );
+        assert_eq!(
+            names(&dir),
+            ["summary.json", "timeseries.csv"],
+            "trial {trial}: only the outputs are left"
+        );
+    }
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+/// A directory locked by a live process is refused with exit 1, naming the
+/// directory and the holder's pid, and nothing is written.
+#[test]
+fn a_busy_out_directory_is_refused() {
+    let dir = temp("busy");
+    fs::create_dir_all(&dir).unwrap();
+    let pid = std::process::id().to_string();
+    fs::write(dir.join(".entraide.lock"), format!("{pid}\n")).unwrap();
+    let args = short_run("mercure", &dir);
+    let out = entraide(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(&format!("pid {pid}"))
+            && stderr.contains(&*dir.to_string_lossy())
+            && stderr.contains(".entraide.lock"),
+        "{stderr}"
+    );
+    assert_eq!(names(&dir), [".entraide.lock"]);
+    // A sweep is refused the same way.
+    let sweep = entraide(&[
+        "sweep",
+        "scenarios/mercure.toml",
+        "--vary",
+        "experts.initial=10,20",
+        "--replications",
+        "2",
+        "--set",
+        "simulation.horizon=30d",
+        "--out",
+        &dir.to_string_lossy(),
+    ]);
+    let stderr = String::from_utf8_lossy(&sweep.stderr);
+    assert_eq!(sweep.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains(&format!("pid {pid}")), "{stderr}");
+    assert_eq!(names(&dir), [".entraide.lock"]);
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+/// The lock of a process that no longer runs (killed with `kill -9`) is
+/// taken over, on Linux where that can be checked.
+#[test]
+fn a_stale_lock_is_taken_over() {
+    if !Path::new("/proc/self").exists() {
+        return;
+    }
+    let mut child = Command::new("true").spawn().unwrap();
+    let dead = child.id();
+    child.wait().unwrap();
+    for command in ["run", "sweep"] {
+        let dir = temp(&format!("stale-{command}"));
+        fs::create_dir_all(&dir).unwrap();
+        fs::write(dir.join(".entraide.lock"), format!("{dead}\n")).unwrap();
+        let dir_text = dir.to_string_lossy().into_owned();
+        if command == "run" {
+            let args = short_run("mercure", &dir);
+            ok(&args.iter().map(String::as_str).collect::<Vec<_>>());
+        } else {
+            ok(&[
+                "sweep",
+                "scenarios/mercure.toml",
+                "--vary",
+                "experts.initial=10,20",
+                "--replications",
+                "2",
+                "--set",
+                "simulation.horizon=30d",
+                "--quiet",
+                "--out",
+                &dir_text,
+            ]);
+        }
+        assert!(
+            !dir.join(".entraide.lock").exists(),
+            "{command}: the lock is removed at the end"
+        );
+        fs::remove_dir_all(&dir).unwrap();
+    }
+}
