@@ -146,7 +146,7 @@ fn run_replicated(args: RunArgs, n: u32) -> Result<(), AppError> {
     bar.finish_and_clear();
     let targets = replicate::targets(scenario);
     let combined = replicate::combined_summary(&summaries, master, &seeds);
-    if let Some(dir) = out_dir {
+    let written: Result<(), AppError> = out_dir.map_or(Ok(()), |dir| {
         sink.finish().map_err(io_error(dir))?;
         output::write_replicated(
             dir,
@@ -158,7 +158,8 @@ fn run_replicated(args: RunArgs, n: u32) -> Result<(), AppError> {
         if args.report {
             report::write(dir)?;
         }
-    }
+        Ok(())
+    });
     if !args.quiet {
         let title = format!(
             "entraide: {} (master seed {master}), {:.0} days simulated per replication",
@@ -174,6 +175,7 @@ fn run_replicated(args: RunArgs, n: u32) -> Result<(), AppError> {
             )
         );
     }
+    written?;
     match combined["engine"]["stopped_early"].as_str() {
         Some(why) => Err(AppError::StoppedEarly(why.to_string())),
         None => Ok(()),
@@ -262,16 +264,20 @@ fn run_once(args: RunArgs) -> Result<(), AppError> {
     let summary = simulate(scenario, seed, &mut sink);
     bar.finish_and_clear();
     let sparkline = sink.sparkline.clone();
-    if let Some(dir) = out_dir {
+    let written: Result<(), AppError> = out_dir.map_or(Ok(()), |dir| {
         sink.finish().map_err(io_error(dir))?;
         output::write_summary_json(dir, &summary).map_err(io_error(dir))?;
         if args.report {
             report::write(dir)?;
         }
-    }
+        Ok(())
+    });
+    // The table is printed even when a file could not be written: the run
+    // itself succeeded, and its figures are not lost with the files.
     if !args.quiet {
         print!("{}", table::render(&summary, Some(&sparkline)));
     }
+    written?;
     match summary.engine.stopped_early {
         Some(why) => Err(AppError::StoppedEarly(why)),
         None => Ok(()),
@@ -318,6 +324,13 @@ fn check(args: CheckArgs) -> Result<(), AppError> {
 }
 
 fn init(args: InitArgs) -> Result<(), AppError> {
+    if args.path.is_dir() {
+        return Err(AppError::Usage(format!(
+            "{} is a directory: give the path of the scenario file to write, e.g. {}",
+            args.path.display(),
+            args.path.join("scenario.toml").display()
+        )));
+    }
     if args.path.exists() && !args.force {
         return Err(AppError::Usage(format!(
             "{} already exists: choose another path or pass --force to overwrite it",

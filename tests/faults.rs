@@ -179,3 +179,88 @@ fn a_stale_lock_is_taken_over() {
         fs::remove_dir_all(&dir).unwrap();
     }
 }
+
+/// Runs the binary through `sh` with the file-size limit set to `blocks`
+/// of 512 bytes and SIGXFSZ ignored, so that a write past the limit fails
+/// with EFBIG, as on a full disk.
+fn with_small_disk(blocks: u32, args: &[String]) -> std::process::Output {
+    Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "trap '' XFSZ; ulimit -f {blocks}; exec \"$0\" \"$@\""
+        ))
+        .arg(env!("CARGO_BIN_EXE_entraide"))
+        .args(args)
+        .current_dir(common::root())
+        .output()
+        .unwrap()
+}
+
+/// The hidden temporary files left in `dir`.
+fn temporaries(dir: &Path) -> Vec<String> {
+    names(dir)
+        .into_iter()
+        .filter(|n| n.starts_with('.'))
+        .collect()
+}
+
+/// A write that fails (here: the disk is full) removes its temporary
+/// files, exits 1 naming the cause, and still prints the figures the run
+/// computed.
+#[test]
+fn a_full_disk_leaves_no_temporary_files_and_the_table_is_printed() {
+    for replications in ["1", "2"] {
+        let dir = temp(&format!("full-disk-{replications}"));
+        let mut args = short_run("mercure", &dir);
+        args.retain(|a| a != "--quiet");
+        args.extend([
+            "--trace".into(),
+            "--replications".into(),
+            replications.into(),
+        ]);
+        let out = with_small_disk(40, &args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(1), "{stderr}");
+        assert!(stderr.contains("File too large"), "{stderr}");
+        assert!(
+            stdout.starts_with("entraide: mercure") && stdout.contains("posted"),
+            "the results table is printed before the error\n{stdout}"
+        );
+        assert_eq!(temporaries(&dir), Vec::<String>::new());
+        fs::remove_dir_all(&dir).unwrap();
+    }
+}
+
+/// `report` on a full disk leaves neither report.html nor its temporary.
+#[test]
+fn a_failed_report_leaves_no_temporary_file() {
+    let dir = temp("full-disk-report");
+    let args = short_run("mercure", &dir);
+    ok(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    let before = names(&dir);
+    let out = with_small_disk(8, &["report".into(), dir.to_string_lossy().into_owned()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert_eq!(names(&dir), before, "nothing added, nothing left");
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+/// `init DIR --force` on a directory is refused (exit 2) and leaves
+/// nothing beside it.
+#[test]
+fn init_onto_a_directory_is_refused_and_leaves_nothing() {
+    let parent = temp("init-dir");
+    let dir = parent.join("forum");
+    fs::create_dir_all(&dir).unwrap();
+    let dir_text = dir.to_string_lossy().into_owned();
+    for args in [vec!["init", &dir_text, "--force"], vec!["init", &dir_text]] {
+        let out = entraide(&args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(&dir_text), "{stderr}");
+        assert_eq!(names(&parent), ["forum"], "{args:?}");
+        assert!(names(&dir).is_empty());
+    }
+    fs::remove_dir_all(&parent).unwrap();
+}

@@ -16,10 +16,13 @@ use std::sync::atomic::{AtomicU64, Ordering};
 static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
 
 /// A file being written; `commit` makes it appear under its final name.
+/// Dropped without a successful commit (a failed write, a full disk), it
+/// removes its temporary file.
 pub struct AtomicFile {
     target: PathBuf,
     temp: PathBuf,
-    writer: BufWriter<File>,
+    /// `None` once committed.
+    writer: Option<BufWriter<File>>,
 }
 
 impl AtomicFile {
@@ -37,15 +40,21 @@ impl AtomicFile {
         Ok(AtomicFile {
             target: target.to_path_buf(),
             temp,
-            writer: BufWriter::new(file),
+            writer: Some(BufWriter::new(file)),
         })
     }
 
-    pub fn commit(self) -> io::Result<()> {
-        let file = self.writer.into_inner().map_err(|e| e.into_error())?;
+    pub fn commit(mut self) -> io::Result<()> {
+        let Some(writer) = self.writer.take() else {
+            return Ok(());
+        };
+        let file = writer.into_inner().map_err(|e| e.into_error())?;
         file.sync_all()?;
         drop(file);
-        fs::rename(&self.temp, &self.target)?;
+        if let Err(e) = fs::rename(&self.temp, &self.target) {
+            let _ = fs::remove_file(&self.temp);
+            return Err(e);
+        }
         // Make the rename itself durable, so that a power cut cannot lose
         // the new name after the caller went on (e.g. deleted a journal).
         if let Some(dir) = self.target.parent() {
@@ -62,12 +71,33 @@ impl AtomicFile {
     }
 }
 
+impl AtomicFile {
+    fn writer(&mut self) -> io::Result<&mut BufWriter<File>> {
+        self.writer
+            .as_mut()
+            .ok_or_else(|| io::Error::other("write after commit"))
+    }
+}
+
 impl Write for AtomicFile {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.writer.write(buf)
+        self.writer()?.write(buf)
     }
     fn flush(&mut self) -> io::Result<()> {
-        self.writer.flush()
+        self.writer()?.flush()
+    }
+}
+
+impl Drop for AtomicFile {
+    fn drop(&mut self) {
+        // Not committed (commit takes the writer and removes the temporary
+        // file itself if the rename fails): the write failed or was given
+        // up. Close the file without flushing its buffer, then remove it.
+        if let Some(writer) = self.writer.take() {
+            let (file, _unflushed) = writer.into_parts();
+            drop(file);
+            let _ = fs::remove_file(&self.temp);
+        }
     }
 }
 
@@ -96,6 +126,30 @@ mod tests {
         );
         f.commit().unwrap();
         assert_eq!(fs::read_to_string(&target).unwrap(), "hello");
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    fn entries(dir: &Path) -> Vec<std::ffi::OsString> {
+        fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect()
+    }
+
+    #[test]
+    fn dropped_or_failed_leaves_nothing() {
+        let dir = std::env::temp_dir().join(format!("entraide-atomic-drop-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        let mut f = AtomicFile::create(&dir.join("given-up.txt")).unwrap();
+        f.write_all(b"half").unwrap();
+        drop(f);
+        assert!(entries(&dir).is_empty(), "{:?}", entries(&dir));
+        // A rename that fails: the target is a non-empty directory.
+        let target = dir.join("a-directory");
+        fs::create_dir_all(target.join("inside")).unwrap();
+        assert!(write(&target, b"x").is_err());
+        assert_eq!(entries(&dir), ["a-directory"]);
         fs::remove_dir_all(&dir).unwrap();
     }
 }
