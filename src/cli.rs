@@ -55,8 +55,8 @@ pub struct ScenarioArgs {
 pub struct RunArgs {
     #[command(flatten)]
     pub scenario: ScenarioArgs,
-    /// Random seed, 0 to 2^63-1 (default: the scenario's simulation.seed).
-    #[arg(long, value_parser = clap::value_parser!(u64).range(0..=i64::MAX as u64))]
+    /// Random seed, 0 to 2^64-1, as runs.csv writes them (default: the scenario's simulation.seed).
+    #[arg(long)]
     pub seed: Option<u64>,
     /// Write summary.json and timeseries.csv (and questions.csv with --trace) here.
     #[arg(long, value_name = "DIR")]
@@ -92,8 +92,8 @@ pub struct CompareArgs {
     /// Replications, the same seeds for both scenarios (at least 2).
     #[arg(long, value_name = "N", default_value_t = 10)]
     pub replications: u32,
-    /// Master seed, 0 to 2^63-1 (default: A's simulation.seed).
-    #[arg(long, value_parser = clap::value_parser!(u64).range(0..=i64::MAX as u64))]
+    /// Master seed, 0 to 2^64-1 (default: A's simulation.seed).
+    #[arg(long)]
     pub seed: Option<u64>,
     /// Worker threads (default: all cores). Results do not depend on it.
     #[arg(long)]
@@ -175,8 +175,8 @@ pub struct SweepArgs {
     /// Replications per grid point (default: the sweep file's, else 10).
     #[arg(long)]
     pub replications: Option<u32>,
-    /// Master seed, 0 to 2^63-1 (default: the sweep file's, else 1).
-    #[arg(long, value_parser = clap::value_parser!(u64).range(0..=i64::MAX as u64))]
+    /// Master seed, 0 to 2^64-1 (default: the sweep file's, else 1).
+    #[arg(long)]
     pub seed: Option<u64>,
     /// Worker threads (default: all cores). Results do not depend on it.
     #[arg(long)]

@@ -264,3 +264,85 @@ fn init_onto_a_directory_is_refused_and_leaves_nothing() {
     }
     fs::remove_dir_all(&parent).unwrap();
 }
+
+/// Every seed entraide writes is accepted by `--seed`: the README sweep
+/// (shortened) writes seeds >= 2^63 in runs.csv, and `run --seed S` with the
+/// row's factor values gives the row's figures.
+#[test]
+fn every_seed_in_runs_csv_replays_its_row() {
+    let dir = temp("replay-sweep");
+    let dir_text = dir.to_string_lossy().into_owned();
+    let short = [
+        "--set",
+        "simulation.horizon=30d",
+        "--set",
+        "simulation.warmup=7d",
+    ];
+    let mut args = vec![
+        "sweep",
+        "scenarios/mercure.toml",
+        "--vary",
+        "policy.intervention_delay=0h,1h,3h",
+        "--vary",
+        "staff.teams.technical.count=10..30:10",
+        "--replications",
+        "5",
+        "--quiet",
+        "--out",
+        &dir_text,
+    ];
+    args.extend(short);
+    ok(&args);
+    let text = read(&dir, "runs.csv");
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let column = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    let big: Vec<&Vec<&str>> = rows
+        .iter()
+        .filter(|r| r[column("seed")].parse::<u64>().unwrap() > i64::MAX as u64)
+        .collect();
+    assert!(big.len() >= 3, "the sweep should write seeds >= 2^63");
+    // One row of each point with such a seed would be slow; three suffice.
+    for row in big.iter().step_by(big.len() / 3).take(3) {
+        let seed = row[column("seed")];
+        let delay = format!(
+            "policy.intervention_delay={}",
+            row[column("policy.intervention_delay")]
+        );
+        let count = format!(
+            "staff.teams.technical.count={}",
+            row[column("staff.teams.technical.count")]
+        );
+        let out = temp(&format!("replay-{seed}"));
+        let out_text = out.to_string_lossy().into_owned();
+        let mut args = vec![
+            "run",
+            "scenarios/mercure.toml",
+            "--seed",
+            seed,
+            "--set",
+            &delay,
+            "--set",
+            &count,
+            "--quiet",
+            "--out",
+            &out_text,
+        ];
+        args.extend(short);
+        ok(&args);
+        let summary: serde_json::Value = serde_json::from_str(&read(&out, "summary.json")).unwrap();
+        for (measure, path) in [
+            ("questions_posted", "/questions/posted"),
+            ("events", "/engine/events"),
+            ("backlog_peak", "/backlog/peak"),
+            ("expert_share", "/answers/expert_share"),
+        ] {
+            let expected: f64 = row[column(measure)].parse().unwrap();
+            let found = summary.pointer(path).and_then(|v| v.as_f64()).unwrap();
+            assert_eq!(found, expected, "seed {seed}: {measure}");
+        }
+        fs::remove_dir_all(&out).unwrap();
+    }
+    fs::remove_dir_all(&dir).unwrap();
+}
