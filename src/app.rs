@@ -123,7 +123,7 @@ fn run_replicated(args: RunArgs, n: u32) -> Result<(), AppError> {
     let scenario = &loaded.scenario;
     let master = args.seed.unwrap_or(scenario.simulation.seed);
     let seeds = replicate::seeds(master, n);
-    let _lock = lock_out(args.out.as_deref())?;
+    let _lock = claim_run_out(args.out.as_deref())?;
     let hours = scenario.simulation.horizon.as_hours().ceil() as u64;
     let bar = progress_bar(hours, args.quiet);
     let out_dir = args.out.as_deref();
@@ -246,7 +246,7 @@ fn run_once(args: RunArgs) -> Result<(), AppError> {
     let loaded = load(&args.scenario, args.quiet)?;
     let scenario = &loaded.scenario;
     let seed = args.seed.unwrap_or(scenario.simulation.seed);
-    let _lock = lock_out(args.out.as_deref())?;
+    let _lock = claim_run_out(args.out.as_deref())?;
     let hours = scenario.simulation.horizon.as_hours().ceil() as u64;
     let bar = progress_bar(hours, args.quiet);
     let on_hour = {
@@ -290,6 +290,26 @@ fn lock_out(out: Option<&Path>) -> Result<Option<DirLock>, AppError> {
     let Some(dir) = out else { return Ok(None) };
     std::fs::create_dir_all(dir).map_err(io_error(dir))?;
     Ok(Some(DirLock::acquire(dir)?))
+}
+
+/// Locks a run's `--out` directory (see `lock_out`) and makes it the run's:
+/// a sweep's directory is refused, an earlier run's outputs are removed.
+fn claim_run_out(out: Option<&Path>) -> Result<Option<DirLock>, AppError> {
+    let lock = lock_out(out)?;
+    if let Some(dir) = out {
+        if [sweep::MANIFEST, sweep::journal::FILE]
+            .iter()
+            .any(|name| dir.join(name).exists())
+        {
+            return Err(AppError::Usage(format!(
+                "{} holds a sweep: choose another --out for a run (`entraide report {}` redraws the sweep's report)",
+                dir.display(),
+                dir.display()
+            )));
+        }
+        output::remove_run_outputs(dir).map_err(io_error(dir))?;
+    }
+    Ok(lock)
 }
 
 /// A progress bar on stderr, hidden when stderr is not a terminal.

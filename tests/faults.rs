@@ -346,3 +346,70 @@ fn every_seed_in_runs_csv_replays_its_row() {
     }
     fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A run into a directory an earlier run wrote removes the earlier run's
+/// outputs it does not write itself, and leaves other files alone.
+#[test]
+fn reusing_an_out_directory_leaves_only_the_new_runs_outputs() {
+    let dir = temp("reuse");
+    let mut first = short_run("mercure", &dir);
+    first.extend(["--trace".into(), "--report".into()]);
+    ok(&first.iter().map(String::as_str).collect::<Vec<_>>());
+    let mut second = short_run("mercure", &dir);
+    second.extend(["--replications".into(), "2".into()]);
+    ok(&second.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(
+        names(&dir),
+        ["replications.csv", "summary.json", "timeseries.csv"]
+    );
+    fs::write(dir.join("notes.txt"), "mine\n").unwrap();
+    let third = short_run("mercure", &dir);
+    ok(&third.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(names(&dir), ["notes.txt", "summary.json", "timeseries.csv"]);
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+/// `run --out` a sweep's directory is refused (exit 2) and changes nothing.
+#[test]
+fn a_run_into_a_sweep_directory_is_refused() {
+    let dir = temp("run-into-sweep");
+    let dir_text = dir.to_string_lossy().into_owned();
+    ok(&[
+        "sweep",
+        "scenarios/mercure.toml",
+        "--vary",
+        "experts.initial=10,20",
+        "--replications",
+        "2",
+        "--set",
+        "simulation.horizon=30d",
+        "--quiet",
+        "--out",
+        &dir_text,
+    ]);
+    let before: Vec<(String, Vec<u8>)> = names(&dir)
+        .into_iter()
+        .map(|n| {
+            let bytes = fs::read(dir.join(&n)).unwrap();
+            (n, bytes)
+        })
+        .collect();
+    let mut run = short_run("mercure", &dir);
+    run.push("--report".into());
+    let out = entraide(&run.iter().map(String::as_str).collect::<Vec<_>>());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("holds a sweep") && stderr.contains(&dir_text),
+        "{stderr}"
+    );
+    let after: Vec<(String, Vec<u8>)> = names(&dir)
+        .into_iter()
+        .map(|n| {
+            let bytes = fs::read(dir.join(&n)).unwrap();
+            (n, bytes)
+        })
+        .collect();
+    assert_eq!(after, before, "the sweep's files are untouched");
+    fs::remove_dir_all(&dir).unwrap();
+}

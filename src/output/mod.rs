@@ -13,6 +13,28 @@ use crate::metrics::summary::Summary;
 use std::io;
 use std::path::Path;
 
+/// Every file `run --out DIR` may write. A run first removes those of an
+/// earlier run, so that DIR never shows one run's summary beside another's
+/// questions; files not on this list are left alone.
+pub const RUN_FILES: [&str; 5] = [
+    "summary.json",
+    "timeseries.csv",
+    "questions.csv",
+    "replications.csv",
+    "report.html",
+];
+
+/// Removes the outputs of an earlier run from `dir` (see `RUN_FILES`).
+pub fn remove_run_outputs(dir: &Path) -> io::Result<()> {
+    for name in RUN_FILES {
+        match std::fs::remove_file(dir.join(name)) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
 /// Writes `summary.json` atomically (a reader never sees half a file).
 pub fn write_summary_json(dir: &Path, summary: &Summary) -> io::Result<()> {
     let mut text = serde_json::to_string_pretty(summary).map_err(io::Error::other)?;
