@@ -43,6 +43,10 @@ pub enum AppError {
     Report(#[from] ReportError),
     #[error("{0}")]
     Lock(#[from] LockError),
+    /// Stdout was closed by its reader (`| head`): not a failure, main
+    /// exits quietly with 0, as ripgrep does.
+    #[error("stdout closed")]
+    ClosedStdout,
 }
 
 impl AppError {
@@ -54,10 +58,34 @@ impl AppError {
             | AppError::StoppedEarly(_)
             | AppError::Failed(_)
             | AppError::Lock(_) => 1,
+            AppError::ClosedStdout => 0,
             AppError::Sweep(e) => e.exit_code(),
             AppError::Report(e) => e.exit_code(),
         }
     }
+}
+
+/// `print!` that returns the error instead of panicking on it: a closed
+/// stdout becomes `AppError::ClosedStdout`.
+macro_rules! out {
+    ($($arg:tt)*) => {
+        write_stdout(format_args!($($arg)*))
+    };
+}
+
+fn write_stdout(text: std::fmt::Arguments) -> Result<(), AppError> {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    stdout
+        .write_fmt(text)
+        .and_then(|()| stdout.flush())
+        .map_err(|error| match error.kind() {
+            std::io::ErrorKind::BrokenPipe => AppError::ClosedStdout,
+            _ => AppError::Io {
+                path: "stdout".into(),
+                error,
+            },
+        })
 }
 
 fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> AppError + '_ {
@@ -160,25 +188,27 @@ fn run_replicated(args: RunArgs, n: u32) -> Result<(), AppError> {
         }
         Ok(())
     });
-    if !args.quiet {
+    let printed = if args.quiet {
+        Ok(())
+    } else {
         let title = format!(
             "entraide: {} (master seed {master}), {:.0} days simulated per replication",
             scenario.name,
             scenario.simulation.horizon.as_days()
         );
-        print!(
+        out!(
             "{}",
             output::replications::render(
                 &title,
                 summaries.len(),
                 &replicate::estimates(&summaries, &targets)
             )
-        );
-    }
+        )
+    };
     written?;
     match combined["engine"]["stopped_early"].as_str() {
         Some(why) => Err(AppError::StoppedEarly(why.to_string())),
-        None => Ok(()),
+        None => printed,
     }
 }
 
@@ -224,20 +254,20 @@ fn compare(args: CompareArgs) -> Result<(), AppError> {
     if args.json {
         let text = serde_json::to_string_pretty(&comparison)
             .map_err(|e| AppError::Failed(e.to_string()))?;
-        println!("{text}");
+        out!("{text}\n")?;
     } else {
         let title = format!(
             "entraide compare: A = {} (\"{}\"), B = {} (\"{}\"), master seed {master}",
             comparison.a, a.scenario.name, comparison.b, b.scenario.name
         );
-        print!(
+        out!(
             "{}",
             output::replications::render_comparison(
                 &title,
                 comparison.replications,
                 &comparison.measures
             )
-        );
+        )?;
     }
     Ok(())
 }
@@ -274,13 +304,15 @@ fn run_once(args: RunArgs) -> Result<(), AppError> {
     });
     // The table is printed even when a file could not be written: the run
     // itself succeeded, and its figures are not lost with the files.
-    if !args.quiet {
-        print!("{}", table::render(&summary, Some(&sparkline)));
-    }
+    let printed = if args.quiet {
+        Ok(())
+    } else {
+        out!("{}", table::render(&summary, Some(&sparkline)))
+    };
     written?;
     match summary.engine.stopped_early {
         Some(why) => Err(AppError::StoppedEarly(why)),
-        None => Ok(()),
+        None => printed,
     }
 }
 
@@ -330,8 +362,8 @@ fn check(args: CheckArgs) -> Result<(), AppError> {
     let loaded = load(&args.scenario, false)?;
     let s = &loaded.scenario;
     let staff: u32 = s.staff.teams.iter().map(|t| t.count).sum();
-    println!(
-        "{}: ok: \"{}\", {} topics, {} experts, {} staff in {} teams, {} days",
+    out!(
+        "{}: ok: \"{}\", {} topics, {} experts, {} staff in {} teams, {} days\n",
         args.scenario.scenario.display(),
         s.name,
         s.demand.topics.len(),
@@ -339,8 +371,7 @@ fn check(args: CheckArgs) -> Result<(), AppError> {
         staff,
         s.staff.teams.len(),
         s.simulation.horizon.as_days()
-    );
-    Ok(())
+    )
 }
 
 fn init(args: InitArgs) -> Result<(), AppError> {
@@ -443,9 +474,9 @@ fn validate(args: ValidateArgs) -> Result<(), AppError> {
             serde_json::to_string_pretty(&output::validation::SuiteJson::new(&results, &effort))
         }
         .map_err(|e| AppError::Failed(e.to_string()))?;
-        println!("{text}");
+        out!("{text}\n")?;
     } else {
-        print!("{}", output::validation::render(&results));
+        out!("{}", output::validation::render(&results))?;
     }
     let failed: Vec<&str> = results
         .iter()
@@ -503,8 +534,8 @@ fn run_sweep(args: SweepArgs) -> Result<(), AppError> {
     let prepared = Sweep::prepare(request)?;
     let m = &prepared.manifest;
     if args.check {
-        println!(
-            "{}: ok: {} points x {} replications = {} runs{}",
+        return out!(
+            "{}: ok: {} points x {} replications = {} runs{}\n",
             args.file.display(),
             m.points,
             m.plan.replications,
@@ -513,7 +544,6 @@ fn run_sweep(args: SweepArgs) -> Result<(), AppError> {
                 .map(|[i, n]| format!(" (shard {i}/{n}: {} runs)", m.run_range[1] - m.run_range[0]))
                 .unwrap_or_default()
         );
-        return Ok(());
     }
     let Some(out) = args.out.as_deref() else {
         return Err(AppError::Usage("sweep: --out DIR is required".into()));

@@ -8,7 +8,9 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match app::main(cli) {
-        Ok(()) => ExitCode::SUCCESS,
+        // A closed stdout (`entraide run ... | head`) ends the program
+        // quietly, as ripgrep does.
+        Ok(()) | Err(app::AppError::ClosedStdout) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("error: {error}");
             ExitCode::from(error.exit_code())

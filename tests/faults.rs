@@ -413,3 +413,74 @@ fn a_run_into_a_sweep_directory_is_refused() {
     assert_eq!(after, before, "the sweep's files are untouched");
     fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Runs the binary with its stdout a pipe whose reading end is closed at
+/// once, as `entraide ... | true` does.
+fn with_closed_stdout(args: &[&str]) -> std::process::Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_entraide"))
+        .args(args)
+        .current_dir(common::root())
+        .env_remove("RUST_BACKTRACE")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    child.wait_with_output().unwrap()
+}
+
+/// A closed stdout ends every command that prints quietly, with exit 0
+/// (as ripgrep does): no panic, nothing on stderr.
+#[test]
+fn a_closed_stdout_ends_quietly() {
+    let short = ["--set", "simulation.horizon=30d"];
+    let cases: Vec<Vec<&str>> = vec![
+        [&["run", "scenarios/mercure.toml"][..], &short].concat(),
+        [
+            &["run", "scenarios/mercure.toml", "--replications", "2"][..],
+            &short,
+        ]
+        .concat(),
+        [
+            &[
+                "compare",
+                "scenarios/mercure.toml",
+                "scenarios/mercure-immediate.toml",
+                "--replications",
+                "2",
+            ][..],
+            &short,
+        ]
+        .concat(),
+        vec![
+            "validate",
+            "--json",
+            "--arrival-rate",
+            "100/h",
+            "--handling-time",
+            "15m",
+            "--staff",
+            "25",
+            "--patience",
+            "10m",
+            "--customers",
+            "100000",
+            "--replications",
+            "2",
+        ],
+        vec!["check", "scenarios/mercure.toml"],
+        vec![
+            "sweep",
+            "scenarios/mercure.toml",
+            "--vary",
+            "experts.initial=10,20",
+            "--check",
+        ],
+    ];
+    for args in cases {
+        let out = with_closed_stdout(&args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{args:?}\n{stderr}");
+        assert!(stderr.is_empty(), "{args:?}: quietly\n{stderr}");
+    }
+}
