@@ -484,3 +484,135 @@ fn a_closed_stdout_ends_quietly() {
         assert!(stderr.is_empty(), "{args:?}: quietly\n{stderr}");
     }
 }
+
+/// Runs the binary through `sh` with its address space limited to 400 MB,
+/// so that starting 1,000 worker threads (2 MB stacks) fails.
+fn with_little_memory(args: &[&str]) -> std::process::Output {
+    Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -v 400000; exec \"$0\" \"$@\"")
+        .arg(env!("CARGO_BIN_EXE_entraide"))
+        .args(args)
+        .current_dir(common::root())
+        .output()
+        .unwrap()
+}
+
+/// Runtime failures exit 1, not 2 (the code for invalid input): worker
+/// threads that cannot start, for each command with a pool.
+#[test]
+fn worker_threads_that_cannot_start_exit_1() {
+    let dir = temp("no-threads");
+    let dir_text = dir.to_string_lossy().into_owned();
+    let short = ["--set", "simulation.horizon=30d", "--threads", "1000"];
+    let cases: Vec<Vec<&str>> = vec![
+        [
+            &[
+                "sweep",
+                "scenarios/mercure.toml",
+                "--vary",
+                "experts.initial=10,20",
+                "--replications",
+                "2",
+                "--out",
+                &dir_text,
+            ][..],
+            &short,
+        ]
+        .concat(),
+        [
+            &[
+                "run",
+                "scenarios/mercure.toml",
+                "--replications",
+                "2",
+                "--quiet",
+            ][..],
+            &short,
+        ]
+        .concat(),
+        vec!["validate", "--quick", "--threads", "1000"],
+    ];
+    for args in cases {
+        let out = with_little_memory(&args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}\n{stderr}");
+        assert!(
+            stderr.contains("cannot start worker threads"),
+            "{args:?}\n{stderr}"
+        );
+    }
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+/// A damaged journal (a run twice in it) is a runtime failure: exit 1.
+#[test]
+fn a_damaged_journal_exits_1() {
+    let dir = temp("damaged-journal");
+    let dir_text = dir.to_string_lossy().into_owned();
+    let args = [
+        "sweep",
+        "scenarios/mercure.toml",
+        "--vary",
+        "policy.intervention_delay=0h,3h",
+        "--set",
+        "simulation.horizon=60d",
+        "--replications",
+        "40",
+        "--threads",
+        "1",
+        "--quiet",
+        "--out",
+        &dir_text,
+    ];
+    let mut child = Command::new(env!("CARGO_BIN_EXE_entraide"))
+        .args(args)
+        .current_dir(common::root())
+        .spawn()
+        .unwrap();
+    let journal = dir.join("runs.journal");
+    let mut first = None;
+    for _ in 0..2000 {
+        if let Some(line) = fs::read_to_string(&journal)
+            .ok()
+            .and_then(|t| t.split_once('\n').map(|(line, _)| line.to_owned()))
+        {
+            first = Some(line);
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let first = first.expect("a run in the journal within 10 s");
+    let mut text = fs::read_to_string(&journal).unwrap();
+    let kept = text.rfind('\n').map_or(0, |i| i + 1);
+    text.truncate(kept);
+    text.push_str(&first);
+    text.push('\n');
+    fs::write(&journal, text).unwrap();
+    let out = entraide(&[&args[..], &["--resume"]].concat());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("twice"), "{stderr}");
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+/// A validate case too large to simulate is a runtime limit: exit 1.
+#[test]
+fn a_validate_case_too_long_to_simulate_exits_1() {
+    let out = entraide(&[
+        "validate",
+        "--arrival-rate",
+        "100/h",
+        "--handling-time",
+        "15m",
+        "--staff",
+        "30",
+        "--customers",
+        "1000000000000",
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("over 200 years"), "{stderr}");
+}

@@ -71,7 +71,7 @@ pub(super) fn describe_difference(a: &Manifest, b: &Manifest) -> String {
 
 pub(super) fn write_manifest(dir: &Path, manifest: &Manifest) -> Result<(), SweepError> {
     let mut text =
-        serde_json::to_string_pretty(manifest).map_err(|e| SweepError::Usage(e.to_string()))?;
+        serde_json::to_string_pretty(manifest).map_err(|e| SweepError::Failed(e.to_string()))?;
     text.push('\n');
     let path = dir.join(MANIFEST);
     atomic::write(&path, text.as_bytes()).map_err(io_at(&path))

@@ -48,6 +48,10 @@ use std::path::{Path, PathBuf};
 pub enum SweepError {
     #[error("{0}")]
     Usage(String),
+    /// A runtime failure that is no fault of the input: no worker threads,
+    /// a damaged journal, a value that cannot be serialised.
+    #[error("{0}")]
+    Failed(String),
     #[error("{0}")]
     Scenario(#[from] ScenarioError),
     #[error("{path}: {error}")]
@@ -61,7 +65,7 @@ impl SweepError {
     pub fn exit_code(&self) -> u8 {
         match self {
             SweepError::Usage(_) | SweepError::Scenario(_) => 2,
-            SweepError::Io { .. } => 1,
+            SweepError::Io { .. } | SweepError::Failed(_) => 1,
         }
     }
 }

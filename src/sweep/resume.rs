@@ -59,7 +59,7 @@ impl Sweep {
         let mut done = vec![false; total as usize];
         for &journal::Entry { run, .. } in &done_entries {
             if run < start || run >= end || done[(run - start) as usize] {
-                return Err(SweepError::Usage(format!(
+                return Err(SweepError::Failed(format!(
                     "{}: run {run} is outside this sweep or twice in it: the journal does not belong to this plan",
                     journal_path.display()
                 )));

@@ -37,7 +37,7 @@ impl Sweep {
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads.unwrap_or(0))
             .build()
-            .map_err(|e| SweepError::Usage(format!("cannot start worker threads: {e}")))?;
+            .map_err(|e| SweepError::Failed(format!("cannot start worker threads: {e}")))?;
         let (tx, rx) = std::sync::mpsc::channel::<(u64, String)>();
         let simulated = pending.len() as u64;
         // Set on the first error, so workers stop taking new runs instead
@@ -90,7 +90,7 @@ impl Sweep {
         let (entries, _) = journal::scan(&journal_path).map_err(io_at(&journal_path))?;
         let [start, end] = self.manifest.run_range;
         if entries.len() as u64 != end - start {
-            return Err(SweepError::Usage(format!(
+            return Err(SweepError::Failed(format!(
                 "{}: {} runs readable in the journal, {} expected: it was damaged; nothing written (run again with --resume)",
                 journal_path.display(),
                 entries.len(),
