@@ -360,7 +360,13 @@ fn reusing_an_out_directory_leaves_only_the_new_runs_outputs() {
     ok(&second.iter().map(String::as_str).collect::<Vec<_>>());
     assert_eq!(
         names(&dir),
-        ["replications.csv", "summary.json", "timeseries.csv"]
+        [
+            "replications.csv",
+            "summary.json",
+            "timeseries.csv",
+            "timeseries_bands.csv",
+            "timeseries_bands_daily.csv"
+        ]
     );
     fs::write(dir.join("notes.txt"), "mine\n").unwrap();
     let third = short_run("mercure", &dir);

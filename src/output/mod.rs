@@ -16,11 +16,13 @@ use std::path::Path;
 /// Every file `run --out DIR` may write. A run first removes those of an
 /// earlier run, so that DIR never shows one run's summary beside another's
 /// questions; files not on this list are left alone.
-pub const RUN_FILES: [&str; 5] = [
+pub const RUN_FILES: [&str; 7] = [
     "summary.json",
     "timeseries.csv",
     "questions.csv",
     "replications.csv",
+    bands::HOURLY_FILE,
+    bands::DAILY_FILE,
     "report.html",
 ];
 
