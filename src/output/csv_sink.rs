@@ -35,23 +35,19 @@ impl CsvSink {
             )?))
         };
         Ok(CsvSink {
-            hours: dir.map(|_| open("timeseries.csv")).transpose()?,
-            questions: if trace {
-                Some(open("questions.csv")?)
-            } else {
-                None
-            },
+            hours: dir.map(|_| open(HOURS)).transpose()?,
+            questions: if trace { Some(open(QUESTIONS)?) } else { None },
             error: None,
             on_hour,
             sparkline: Sparkline::new(total_hours, 60),
         })
     }
 
-    fn keep_error(&mut self, result: Result<(), csv::Error>) {
+    fn keep_error(&mut self, file: &str, result: Result<(), csv::Error>) {
         if let Err(e) = result
             && self.error.is_none()
         {
-            self.error = Some(io::Error::other(e));
+            self.error = Some(named(file, io::Error::from(e)));
         }
     }
 
@@ -60,11 +56,25 @@ impl CsvSink {
         if let Some(e) = self.error {
             return Err(e);
         }
-        for writer in [self.hours, self.questions].into_iter().flatten() {
-            writer.into_inner().map_err(|e| e.into_error())?.commit()?;
+        for (file, writer) in [(HOURS, self.hours), (QUESTIONS, self.questions)] {
+            if let Some(writer) = writer {
+                writer
+                    .into_inner()
+                    .map_err(|e| e.into_error())
+                    .and_then(AtomicFile::commit)
+                    .map_err(|e| named(file, e))?;
+            }
         }
         Ok(())
     }
+}
+
+const HOURS: &str = "timeseries.csv";
+const QUESTIONS: &str = "questions.csv";
+
+/// The error with the file it happened in (the caller adds the directory).
+fn named(file: &str, error: io::Error) -> io::Error {
+    io::Error::new(error.kind(), format!("{file}: {error}"))
 }
 
 impl Observer for CsvSink {
@@ -72,7 +82,7 @@ impl Observer for CsvSink {
         self.sparkline.add(row.hour, row.backlog_mean);
         if let Some(w) = self.hours.as_mut() {
             let result = w.serialize(row);
-            self.keep_error(result);
+            self.keep_error(HOURS, result);
         }
         (self.on_hour)(row.hour + 1);
     }
@@ -80,7 +90,7 @@ impl Observer for CsvSink {
     fn question(&mut self, row: &QuestionRow) {
         if let Some(w) = self.questions.as_mut() {
             let result = w.serialize(row);
-            self.keep_error(result);
+            self.keep_error(QUESTIONS, result);
         }
     }
 
