@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::{entraide, ok, temp};
+use common::{column, entraide, ok, temp};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -86,19 +86,6 @@ fn one_replication_is_a_plain_run() {
         assert!(read(&plain, name) == read(&single, name), "{name} differs");
     }
     assert!(!single.join("replications.csv").exists());
-}
-
-fn column(csv_text: &[u8], name: &str) -> Vec<f64> {
-    let mut reader = csv::Reader::from_reader(csv_text);
-    let header = reader.headers().expect("header").clone();
-    let i = header
-        .iter()
-        .position(|h| h == name)
-        .unwrap_or_else(|| panic!("no column {name}"));
-    reader
-        .records()
-        .map(|r| r.expect("row")[i].parse::<f64>().expect("a number"))
-        .collect()
 }
 
 fn at<'a>(tree: &'a Value, path: &str) -> &'a Value {

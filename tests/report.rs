@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{entraide, ok, temp};
+use common::{column, entraide, ok, temp};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
@@ -334,20 +334,6 @@ fn report_rebuilds_the_same_html_from_the_files() {
     assert!(stderr.contains("timeseries_bands_daily.csv"), "{stderr}");
     assert!(!dir.join("report.html").exists());
     let _ = std::fs::remove_dir_all(dir);
-}
-
-/// A column of a band file, as numbers.
-fn column(text: &[u8], name: &str) -> Vec<f64> {
-    let mut reader = csv::Reader::from_reader(text);
-    let header = reader.headers().expect("header").clone();
-    let i = header
-        .iter()
-        .position(|h| h == name)
-        .unwrap_or_else(|| panic!("no column {name}"));
-    reader
-        .records()
-        .map(|r| r.expect("row")[i].parse::<f64>().expect("a number"))
-        .collect()
 }
 
 #[test]

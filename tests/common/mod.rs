@@ -40,3 +40,17 @@ pub fn ok(args: &[&str]) -> Output {
     );
     out
 }
+
+/// Column `name` of a CSV text (a header row, then data), as numbers.
+pub fn column(csv_text: &[u8], name: &str) -> Vec<f64> {
+    let mut reader = csv::Reader::from_reader(csv_text);
+    let header = reader.headers().expect("header").clone();
+    let i = header
+        .iter()
+        .position(|h| h == name)
+        .unwrap_or_else(|| panic!("no column {name}"));
+    reader
+        .records()
+        .map(|r| r.expect("row")[i].parse::<f64>().expect("a number"))
+        .collect()
+}
