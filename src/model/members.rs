@@ -160,7 +160,7 @@ impl TopicLists {
 }
 
 /// The topic indices set in a competence mask, in increasing order.
-fn topics_of(mask: u64) -> impl Iterator<Item = usize> {
+pub(super) fn topics_of(mask: u64) -> impl Iterator<Item = usize> {
     let mut rest = mask;
     std::iter::from_fn(move || {
         (rest != 0).then(|| {

@@ -13,6 +13,7 @@
 //! stale references (events still in the queue for a slot since reused)
 //! detectable.
 
+use super::members::topics_of;
 use super::priority::staff_class;
 use crate::metrics::Responder;
 use crate::rng::SimRng;
@@ -253,10 +254,7 @@ impl Questions {
     /// The oldest waiting question of the topics in `mask` (bit k: topic k).
     pub fn next_for_expert(&self, mask: u64) -> Option<QuestionRef> {
         let mut best: Option<(SimTime, u32)> = None;
-        let mut mask = mask;
-        while mask != 0 {
-            let k = mask.trailing_zeros() as usize;
-            mask &= mask - 1;
+        for k in topics_of(mask) {
             if let Some(&first) = self.expert_pool[k].first()
                 && best.is_none_or(|b| first < b)
             {
