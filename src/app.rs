@@ -439,14 +439,9 @@ fn validate(args: ValidateArgs) -> Result<(), AppError> {
                     "--handling-time and --patience must be longer than 0".into(),
                 ));
             }
-            if let Some(n) = args.customers {
-                if n < 100 {
-                    return Err(AppError::Usage("--customers: expected at least 100".into()));
-                }
-                effort.customers = n;
-            } else {
-                effort.customers = 1_000_000;
-            }
+            // Too few customers for the case are refused by `validate::run`,
+            // with the minimum it needs.
+            effort.customers = args.customers.unwrap_or(1_000_000);
             vec![Case {
                 name: "ad hoc".into(),
                 arrival_rate_per_hour: rate,
@@ -461,12 +456,13 @@ fn validate(args: ValidateArgs) -> Result<(), AppError> {
         .num_threads(args.threads.unwrap_or(0))
         .build()
         .map_err(|e| AppError::Failed(format!("cannot start worker threads: {e}")))?;
-    let results = pool
-        .install(|| validate::run(&cases, &effort))
-        .map_err(|e| match e {
-            validate::ValidateError::Theory(m) => AppError::Usage(m),
-            other => AppError::Failed(other.to_string()),
-        })?;
+    let results =
+        pool.install(|| validate::run(&cases, &effort))
+            .map_err(|e| match e {
+                validate::ValidateError::Theory(m)
+                | validate::ValidateError::TooFewCustomers(m) => AppError::Usage(m),
+                other => AppError::Failed(other.to_string()),
+            })?;
     if args.json {
         let text = if ad_hoc {
             serde_json::to_string_pretty(&results[0])

@@ -165,3 +165,95 @@ fn bad_ad_hoc_input_exits_2() {
         assert!(!stderr.contains("panicked"));
     }
 }
+
+/// The minimum a case needs, read from the message `validate` gives when
+/// asked for too few customers.
+fn minimum_customers(case: &[&str]) -> String {
+    let out = entraide(&[&["validate"], case, &["--customers", "100"]].concat());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr
+            .contains("too few customers for a test: 2 per replication (100 over 40 replications)"),
+        "{stderr}"
+    );
+    let start = stderr.find("(--customers ").expect("the minimum") + "(--customers ".len();
+    stderr[start..].split(')').next().unwrap().to_string()
+}
+
+/// Too few customers is a mistake in the request, not a disagreement with
+/// theory: it is refused (exit 2) with the minimum; and at that minimum
+/// the test means something: light, loaded, Erlang C and a case at the
+/// 100-per-replication floor all agree with theory, over several seeds.
+#[test]
+fn the_documented_minimum_of_customers_gives_a_test() {
+    let cases: [&[&str]; 4] = [
+        &[
+            "--arrival-rate",
+            "100/h",
+            "--handling-time",
+            "15m",
+            "--staff",
+            "25",
+            "--patience",
+            "1h",
+            "--target",
+            "5m",
+        ],
+        &[
+            "--arrival-rate",
+            "30/h",
+            "--handling-time",
+            "30m",
+            "--staff",
+            "10",
+            "--patience",
+            "20m",
+            "--target",
+            "5m",
+        ],
+        &[
+            "--arrival-rate",
+            "3/h",
+            "--handling-time",
+            "15m",
+            "--staff",
+            "1",
+            "--target",
+            "10m",
+        ],
+        &[
+            "--arrival-rate",
+            "1/h",
+            "--handling-time",
+            "1m",
+            "--staff",
+            "1",
+            "--patience",
+            "2m",
+            "--target",
+            "1m",
+        ],
+    ];
+    let expected = ["40000", "12000", "8360", "4000"];
+    for (case, expected) in cases.iter().zip(expected) {
+        let minimum = minimum_customers(case);
+        assert_eq!(minimum, expected, "{case:?}");
+        for seed in ["1", "2", "3"] {
+            let out = entraide(
+                &[
+                    &["validate"],
+                    *case,
+                    &["--customers", &minimum, "--seed", seed],
+                ]
+                .concat(),
+            );
+            assert!(
+                out.status.success(),
+                "{case:?} at --customers {minimum}, seed {seed}:\n{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+    }
+}

@@ -73,6 +73,66 @@ impl Case {
     fn offered_load(&self) -> f64 {
         self.arrival_rate_per_hour * self.mean_handling_hours
     }
+
+    /// The time a replication must run before the queue forgets its empty
+    /// start: long against the slowest clock of the queue (handling,
+    /// patience, and the relaxation of a loaded Erlang-C queue). It is the
+    /// warm-up, and the shortest measured window that gives a test.
+    fn slowest_clock_hours(&self) -> f64 {
+        let patience = self.mean_patience_hours.unwrap_or(0.0);
+        let load = self.offered_load() / f64::from(self.servers);
+        let relaxation = if self.mean_patience_hours.is_none() && load < 1.0 {
+            self.mean_handling_hours / (f64::from(self.servers) * (1.0 - load.sqrt()).powi(2))
+        } else {
+            0.0
+        };
+        (20.0 * self.mean_handling_hours)
+            .max(10.0 * patience)
+            .max(5.0 * relaxation)
+    }
+
+    /// The fewest customers one replication may measure for the z-test to
+    /// mean anything (see `MIN_CUSTOMERS_PER_REPLICATION`): enough to fill
+    /// a measured window as long as the warm-up, so the window spans many
+    /// waits and busy periods and few of its customers are cut off by its
+    /// end unsettled. Fewer, and the replication means are neither normal
+    /// nor unbiased: a window of a few customers sees no wait at all in
+    /// most replications, so the means and their standard errors collapse
+    /// towards 0 (z of -1353 with 100 customers over 40 replications).
+    pub fn min_customers_per_replication(&self) -> u64 {
+        let window = (self.arrival_rate_per_hour * self.slowest_clock_hours()).ceil();
+        if window.is_finite() {
+            (window as u64).max(MIN_CUSTOMERS_PER_REPLICATION)
+        } else {
+            u64::MAX
+        }
+    }
+
+    /// The key of the case's replication seeds: its parameters (not its
+    /// name or its place in the list), so that two different cases never
+    /// share their random numbers under one master seed, and the same
+    /// case always gets the same ones.
+    fn seed_key(&self) -> u64 {
+        [
+            self.arrival_rate_per_hour.to_bits(),
+            self.mean_handling_hours.to_bits(),
+            u64::from(self.servers),
+            self.mean_patience_hours.map_or(u64::MAX, f64::to_bits),
+            self.target_hours.to_bits(),
+        ]
+        .iter()
+        .fold(0x0e71_a1de_ca5e_0000, |h, &x| mix64(h ^ x))
+    }
+}
+
+/// The floor under `Case::min_customers_per_replication`: below about a
+/// hundred customers a replication's shares are too coarse for the
+/// central limit theorem across replications, however long the window.
+pub const MIN_CUSTOMERS_PER_REPLICATION: u64 = 100;
+
+/// Customers measured per replication.
+fn customers_per_replication(effort: &Effort) -> u64 {
+    (effort.customers / u64::from(effort.replications.max(1))).max(1)
 }
 
 /// The built-in suite: light to overloaded, 1 to 120 staff, patience from
@@ -193,27 +253,18 @@ pub enum ValidateError {
     Scenario(String),
     #[error("a replication stopped early: {0}")]
     Stopped(String),
+    /// Too little simulation asked for a meaningful test: bad input.
+    #[error("{0}")]
+    TooFewCustomers(String),
 }
 
 /// The scenario of one replication of a case: the validated reduction
 /// (`base`, from `scenarios/erlang-a.toml`) with the case's typed values
 /// set, so it runs through the same engine and model as any scenario file.
 fn scenario_for(case: &Case, effort: &Effort, base: &Scenario) -> Result<Scenario, ValidateError> {
-    let per_replication = (effort.customers / u64::from(effort.replications.max(1))).max(1) as f64;
+    let per_replication = customers_per_replication(effort) as f64;
     let measured_hours = per_replication / case.arrival_rate_per_hour;
-    // Warm-up: long against the slowest clock of the queue (handling,
-    // patience, and the relaxation of a loaded Erlang-C queue).
-    let patience = case.mean_patience_hours.unwrap_or(0.0);
-    let load = case.offered_load() / f64::from(case.servers);
-    let relaxation = if case.mean_patience_hours.is_none() && load < 1.0 {
-        case.mean_handling_hours / (f64::from(case.servers) * (1.0 - load.sqrt()).powi(2))
-    } else {
-        0.0
-    };
-    let warmup_hours = (20.0 * case.mean_handling_hours)
-        .max(10.0 * patience)
-        .max(5.0 * relaxation)
-        .max(0.02 * measured_hours);
+    let warmup_hours = case.slowest_clock_hours().max(0.02 * measured_hours);
     // Durations in whole milliseconds (at least 1), as the scenario's
     // clock counts them.
     let ms = |h: f64| (h * MS_PER_HOUR as f64).round().max(1.0);
@@ -276,9 +327,27 @@ fn base_scenario() -> Result<Scenario, ValidateError> {
 }
 
 /// The seed of one replication: a function of the master seed, the case
-/// and the replication only, never of thread scheduling.
-fn replication_seed(seed: u64, case_index: u64, replication: u64) -> u64 {
-    mix64(mix64(seed ^ mix64(case_index)) ^ replication)
+/// (`Case::seed_key`) and the replication only, never of thread
+/// scheduling or of the case's place in the list.
+fn replication_seed(seed: u64, case_key: u64, replication: u64) -> u64 {
+    mix64(mix64(seed ^ mix64(case_key)) ^ replication)
+}
+
+/// Refuses an effort too small for `case` (see
+/// `Case::min_customers_per_replication`), saying what would do.
+fn check_effort(case: &Case, effort: &Effort) -> Result<(), ValidateError> {
+    let per_replication = customers_per_replication(effort);
+    let minimum = case.min_customers_per_replication();
+    if per_replication >= minimum {
+        return Ok(());
+    }
+    let replications = u64::from(effort.replications.max(1));
+    Err(ValidateError::TooFewCustomers(format!(
+        "{}: too few customers for a test: {per_replication} per replication ({} over {replications} replications); use at least {minimum} per replication (--customers {})",
+        case.name,
+        effort.customers,
+        minimum.saturating_mul(replications)
+    )))
 }
 
 /// Runs the cases (replications in parallel on rayon's pool) and compares
@@ -289,6 +358,7 @@ pub fn run(cases: &[Case], effort: &Effort) -> Result<Vec<CaseResult>, ValidateE
     for case in cases {
         let exact = exact_metrics(&case.model(), case.target_hours)
             .map_err(|e| ValidateError::Theory(format!("{}: {e}", case.name)))?;
+        check_effort(case, effort)?;
         prepared.push((case, exact, scenario_for(case, effort, &base)?));
     }
     let replications = effort.replications.max(2);
@@ -299,7 +369,7 @@ pub fn run(cases: &[Case], effort: &Effort) -> Result<Vec<CaseResult>, ValidateE
         .par_iter()
         .map(|&(c, r)| {
             let (case, _, scenario) = &prepared[c];
-            let seed = replication_seed(effort.seed, c as u64, u64::from(r));
+            let seed = replication_seed(effort.seed, case.seed_key(), u64::from(r));
             let s = simulate(scenario, seed, &mut NoObserver);
             if let Some(why) = s.engine.stopped_early {
                 return Err(ValidateError::Stopped(format!("{}: {why}", case.name)));
@@ -440,5 +510,46 @@ mod tests {
         assert_ne!(replication_seed(1, 0, 1), replication_seed(1, 1, 0));
         // Pinned: a change of the derivation would change every result.
         assert_eq!(replication_seed(1, 2, 3), 14_174_850_634_340_415_194);
+    }
+
+    #[test]
+    fn seeds_follow_the_case_not_its_place() {
+        let cases = builtin_cases();
+        let keys: std::collections::BTreeSet<u64> = cases.iter().map(Case::seed_key).collect();
+        assert_eq!(keys.len(), cases.len(), "two cases share their seeds");
+        // The same parameters under another name are the same case.
+        let mut renamed = cases[3].clone();
+        renamed.name = "ad hoc".into();
+        assert_eq!(renamed.seed_key(), cases[3].seed_key());
+        // One parameter changed is another case.
+        let mut other = cases[3].clone();
+        other.servers += 1;
+        assert_ne!(other.seed_key(), cases[3].seed_key());
+        let mut erlang_c = cases[3].clone();
+        erlang_c.mean_patience_hours = None;
+        assert_ne!(erlang_c.seed_key(), cases[3].seed_key());
+    }
+
+    #[test]
+    fn the_builtin_efforts_are_enough_for_every_case() {
+        for effort in [Effort::FULL, Effort::QUICK] {
+            for case in builtin_cases() {
+                check_effort(&case, &effort).unwrap();
+            }
+        }
+        let case = &builtin_cases()[6];
+        let few = Effort {
+            customers: 100,
+            ..Effort::FULL
+        };
+        let message = check_effort(case, &few).unwrap_err().to_string();
+        assert!(
+            message.contains("too few customers for a test: 2 per replication"),
+            "{message}"
+        );
+        assert!(
+            message.contains("use at least 1000 per replication (--customers 40000)"),
+            "{message}"
+        );
     }
 }
