@@ -12,7 +12,11 @@ fn main() -> ExitCode {
         // quietly, as ripgrep does.
         Ok(()) | Err(app::AppError::ClosedStdout) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("error: {error}");
+            // Long values echoed in the message are cut (with their length).
+            eprintln!(
+                "error: {}",
+                entraide::scenario::clip_long_values(&error.to_string())
+            );
             ExitCode::from(error.exit_code())
         }
     }

@@ -28,7 +28,8 @@ impl Scenario {
         let experts = root.section("experts", read_experts);
         let topic_names: Vec<String> = demand.topics.iter().map(|t| t.name.clone()).collect();
         let staff = root.section("staff", |s| read_staff(s, &topic_names));
-        let warnings = coverage_warnings(&demand, &experts, &staff);
+        let mut warnings = coverage_warnings(&demand, &experts, &staff);
+        warnings.extend(zero_profile_warnings(&demand, &experts));
         let back_office = root.section("back_office", read_back_office);
         let policy = root.section("policy", read_policy);
         let problems = root.finish();
@@ -55,14 +56,53 @@ pub(super) fn positive_profile(x: f64) -> Result<(), String> {
     at_least(0.0)(x)
 }
 
-/// Normalises weights to mean 1; all-zero stays all-zero (no demand then).
+/// Normalises weights to mean 1; all-zero stays all-zero (no demand then,
+/// with a warning from `zero_profile_warnings`). When the sum of huge
+/// finite weights (1e308 each) overflows to infinity, which would turn
+/// every weight into 0, the weights are first scaled by their largest;
+/// other profiles are divided by their mean directly, as always, so their
+/// values do not move by a rounding.
 pub(super) fn normalise(weights: Vec<f64>) -> Vec<f64> {
     let mean = weights.iter().sum::<f64>() / weights.len().max(1) as f64;
-    if mean > 0.0 {
-        weights.into_iter().map(|w| w / mean).collect()
-    } else {
-        weights
+    if mean.is_finite() {
+        return if mean > 0.0 {
+            weights.into_iter().map(|w| w / mean).collect()
+        } else {
+            weights
+        };
     }
+    let largest = weights.iter().copied().fold(0.0, f64::max);
+    let scaled: Vec<f64> = weights.into_iter().map(|w| w / largest).collect();
+    normalise(scaled)
+}
+
+/// A warning for each profile whose weights are all 0 (valid, but it
+/// switches off what it shapes), naming the field.
+fn zero_profile_warnings(demand: &Demand, experts: &Experts) -> Vec<String> {
+    let all_zero = |weights: &[f64]| !weights.is_empty() && weights.iter().all(|&w| w == 0.0);
+    let mut warnings = Vec::new();
+    for (field, weights) in [
+        ("demand.hourly_profile", &demand.hourly_profile),
+        ("demand.weekly_profile", &demand.weekly_profile),
+    ] {
+        if all_zero(weights) && demand.questions_per_day > 0.0 {
+            warnings.push(format!(
+                "{field}: every weight is 0, so no question is ever posted (demand.questions_per_day is {})",
+                demand.questions_per_day
+            ));
+        }
+    }
+    for (field, weights) in [
+        ("experts.presence_hourly", &experts.presence_hourly),
+        ("experts.presence_weekly", &experts.presence_weekly),
+    ] {
+        if all_zero(weights) {
+            warnings.push(format!(
+                "{field}: every weight is 0, so no expert is ever online"
+            ));
+        }
+    }
+    warnings
 }
 
 fn read_simulation(s: &mut Section) -> Simulation {
@@ -228,4 +268,18 @@ fn read_policy(p: &mut Section) -> Policy {
 fn read_priority(p: &mut Section) -> Priority {
     let options = Priority::ALL.map(|priority| (priority.name(), priority));
     p.choice("priority", defaults::PRIORITY, &options)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn huge_weights_normalise_without_overflow() {
+        assert_eq!(normalise(vec![1e308; 24]), vec![1.0; 24]);
+        let w = normalise(vec![1e308, 0.0, 1e308, 5e307]);
+        assert_eq!(w, [1.6, 0.0, 1.6, 0.8]);
+        assert_eq!(normalise(vec![0.0; 7]), vec![0.0; 7]);
+        assert_eq!(normalise(vec![1.0, 3.0]), [0.5, 1.5]);
+    }
 }

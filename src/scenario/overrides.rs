@@ -1,7 +1,7 @@
 //! `--set path=value`: edits the parsed TOML tree before validation, so an
 //! override is checked exactly like the file (same paths, same messages).
 
-use super::error::Problem;
+use super::error::{Problem, shorten};
 use toml::{Table, Value};
 
 /// Tables whose keys are names the user chose (a team, a topic): `--set`
@@ -13,6 +13,7 @@ pub(crate) const NAMED_TABLES: &[&str] = &["staff.teams", "demand.topics"];
 pub fn apply(root: &mut Table, assignment: &str) -> Result<String, Problem> {
     let Some((path, raw)) = assignment.split_once('=') else {
         return Err(Problem {
+            // Shortened with every path, by the error's Display.
             path: assignment.to_string(),
             message: "--set expects path=value, e.g. --set policy.intervention_delay=1h".into(),
         });
@@ -65,12 +66,30 @@ fn set_in_table(
         return Err(Problem {
             path: full_path.to_string(),
             message: format!(
-                "no entry named `{key}` in {parent_path} (there are: {})",
+                "no entry named `{}` in {parent_path} (there are: {})",
+                shorten(key),
                 if names.is_empty() {
                     "none".to_string()
                 } else {
                     names.join(", ")
                 }
+            ),
+        });
+    }
+    if !table.contains_key(key) && segments.len() > 1 && segments[1].parse::<usize>().is_ok() {
+        // `shifts.0.share` on a list the file leaves at its default: there
+        // is no item 0 to edit, and inventing a table `{ "0" = ... }` would
+        // only be refused later as "found a table".
+        let list_path = full_path
+            .split('.')
+            .take(depth + 1)
+            .collect::<Vec<_>>()
+            .join(".");
+        return Err(Problem {
+            path: full_path.to_string(),
+            message: format!(
+                "`{list_path}` is not written in the scenario (it takes its default), so it has no item {} to set: set the whole list, e.g. --set '{list_path}=[...]', or write it in the file",
+                segments[1]
             ),
         });
     }
@@ -155,5 +174,27 @@ mod tests {
         assert!(apply(&mut t, "nonsense").is_err());
         assert!(apply(&mut t, "a..b=1").is_err());
         assert!(apply(&mut t, "staff.teams.technical.count.x=1").is_err());
+    }
+
+    #[test]
+    fn an_item_of_a_list_left_at_its_default_cannot_be_set() {
+        let mut t: Table = "[staff.teams.technical]\ncount = 3".parse().unwrap();
+        let e = apply(&mut t, "staff.teams.technical.shifts.0.share=0.5").unwrap_err();
+        assert_eq!(e.path, "staff.teams.technical.shifts.0.share");
+        assert!(
+            e.message
+                .contains("`staff.teams.technical.shifts` is not written in the scenario")
+                && e.message.contains("set the whole list"),
+            "{}",
+            e.message
+        );
+        assert!(!e.message.contains("found a table"), "{}", e.message);
+        // The tree is left as it was.
+        assert!(
+            !t["staff"]["teams"]["technical"]
+                .as_table()
+                .unwrap()
+                .contains_key("shifts")
+        );
     }
 }

@@ -179,7 +179,11 @@ impl<'a> Section<'a> {
                     let names: Vec<&str> = options.iter().map(|(name, _)| *name).collect();
                     self.problem(
                         key,
-                        format!("expected one of {}, found {s:?}", names.join(", ")),
+                        format!(
+                            "expected one of {}, found {:?}",
+                            names.join(", "),
+                            super::error::shorten(s)
+                        ),
                     );
                     default
                 }

@@ -2,6 +2,7 @@
 //! durations, a value described for a message, and the "did you mean"
 //! suggestion for a mistyped key.
 
+use super::error::shorten;
 use crate::time::{SimDuration, parse_duration};
 use toml::Value;
 
@@ -15,7 +16,7 @@ pub(super) fn as_f64(v: &Value) -> Option<f64> {
 
 pub(super) fn describe(v: &Value) -> String {
     match v {
-        Value::String(s) => format!("the string {s:?}"),
+        Value::String(s) => format!("the string {:?}", shorten(s)),
         Value::Integer(i) => format!("the number {i}"),
         Value::Float(f) => format!("the number {f}"),
         Value::Boolean(b) => format!("{b}"),
@@ -27,6 +28,14 @@ pub(super) fn describe(v: &Value) -> String {
 
 pub(super) fn read_duration(v: &Value) -> Result<SimDuration, String> {
     match v {
+        // A long string is echoed shortened, not by parse_duration's message.
+        Value::String(s) if s.chars().count() > super::error::ECHO_CHARS => parse_duration(s)
+            .map_err(|_| {
+                format!(
+                    "expected a duration string like \"90s\", \"6m\" or \"3h\", found {}",
+                    describe(v)
+                )
+            }),
         Value::String(s) => parse_duration(s).map_err(|e| e.to_string()),
         Value::Integer(0) => Ok(SimDuration::ZERO),
         other => Err(format!(

@@ -6,6 +6,7 @@
 //! and points mixed-radix with the first factor varying slowest.
 
 use crate::rng::mix64;
+use crate::scenario::shorten;
 use crate::time::parse_duration;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -127,15 +128,20 @@ pub fn fnv1a(bytes: &[u8]) -> u64 {
 /// included), or a single value.
 pub fn parse_vary(spec: &str) -> Result<Factor, String> {
     let (path, values) = spec.split_once('=').ok_or_else(|| {
-        format!("--vary {spec:?}: expected path=values, e.g. policy.intervention_delay=0h,1h,4h")
+        format!(
+            "--vary {:?}: expected path=values, e.g. policy.intervention_delay=0h,1h,4h",
+            shorten(spec)
+        )
     })?;
     let path = path.trim();
     if path.is_empty() || path.split('.').any(|s| s.is_empty()) {
         return Err(format!(
-            "--vary {spec:?}: the path is empty or has an empty segment"
+            "--vary {:?}: the path is empty or has an empty segment",
+            shorten(spec)
         ));
     }
-    let values = expand_values(values.trim()).map_err(|e| format!("--vary {path}: {e}"))?;
+    let values =
+        expand_values(values.trim()).map_err(|e| format!("--vary {}: {e}", shorten(path)))?;
     Ok(Factor {
         path: path.to_string(),
         values,
@@ -160,7 +166,7 @@ pub fn expand_values(text: &str) -> Result<Vec<String>, String> {
         _ => {
             let items: Vec<String> = text.split(',').map(|s| s.trim().to_string()).collect();
             if items.iter().any(|s| s.is_empty()) {
-                return Err(format!("empty item in the list {text:?}"));
+                return Err(format!("empty item in the list {:?}", shorten(text)));
             }
             items
         }
@@ -171,7 +177,7 @@ pub fn expand_values(text: &str) -> Result<Vec<String>, String> {
     let mut seen = std::collections::BTreeSet::new();
     for v in &values {
         if !seen.insert(v) {
-            return Err(format!("value {v:?} is listed twice"));
+            return Err(format!("value {:?} is listed twice", shorten(v)));
         }
     }
     Ok(values)
