@@ -598,14 +598,32 @@ fn a_damaged_journal_exits_1() {
     let mut text = fs::read_to_string(&journal).unwrap();
     let kept = text.rfind('\n').map_or(0, |i| i + 1);
     text.truncate(kept);
-    text.push_str(&first);
-    text.push('\n');
+    // The first run again, with another result: a conflict (an exact copy
+    // would be skipped, see `an_exact_copy_of_a_journal_line_is_skipped`).
+    let (run, row) = first.rsplit_once(',').unwrap().0.split_once(',').unwrap();
+    text.push_str(&journal_line(run.parse().unwrap(), &format!("{row}9")));
     fs::write(&journal, text).unwrap();
     let out = entraide(&[&args[..], &["--resume"]].concat());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
-    assert!(stderr.contains("twice"), "{stderr}");
+    assert!(
+        stderr.contains("twice in it with different results (lines 1 and "),
+        "{stderr}"
+    );
+    assert!(stderr.contains("delete one of the two lines"), "{stderr}");
+    assert!(stderr.contains("rerun with --resume"), "{stderr}");
     fs::remove_dir_all(&dir).unwrap();
+}
+
+/// A journal line as entraide writes it: `run,row,fnv1a-64 of "run,row"`.
+fn journal_line(run: u64, row: &str) -> String {
+    let body = format!("{run},{row}");
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in body.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    format!("{body},{h:016x}\n")
 }
 
 /// A validate case too large to simulate is a runtime limit: exit 1.
@@ -625,4 +643,56 @@ fn a_validate_case_too_long_to_simulate_exits_1() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("over 200 years"), "{stderr}");
+}
+
+/// An exact copy of a journal line (a journal concatenated with its backup)
+/// is skipped: the resumed sweep gives the bytes of an uninterrupted one.
+#[test]
+fn an_exact_copy_of_a_journal_line_is_skipped() {
+    let whole = temp("journal-copy-whole");
+    let resumed = temp("journal-copy-resumed");
+    let sweep = |dir: &Path, resume: bool| {
+        let dir = dir.to_string_lossy().into_owned();
+        let mut args = vec![
+            "sweep",
+            "scenarios/mercure.toml",
+            "--vary",
+            "policy.intervention_delay=0h,3h",
+            "--set",
+            "simulation.horizon=20d",
+            "--set",
+            "simulation.warmup=1d",
+            "--replications",
+            "3",
+            "--quiet",
+            "--out",
+            &dir,
+        ];
+        if resume {
+            args.push("--resume");
+        }
+        ok(&args)
+    };
+    sweep(&whole, false);
+    // The first four runs done, run 1 twice, as the journal would hold them.
+    fs::create_dir_all(&resumed).unwrap();
+    fs::copy(whole.join("sweep.json"), resumed.join("sweep.json")).unwrap();
+    let runs = read(&whole, "runs.csv");
+    let rows: Vec<&str> = runs.lines().skip(1).collect();
+    let mut journal = String::new();
+    for run in [0, 1, 2, 1, 3] {
+        journal.push_str(&journal_line(run, rows[run as usize]));
+    }
+    fs::write(resumed.join("runs.journal"), journal).unwrap();
+    let out = sweep(&resumed, true);
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for file in ["runs.csv", "points.csv"] {
+        assert_eq!(read(&resumed, file), read(&whole, file), "{file}");
+    }
+    fs::remove_dir_all(&whole).unwrap();
+    fs::remove_dir_all(&resumed).unwrap();
 }

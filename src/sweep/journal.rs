@@ -33,17 +33,25 @@ pub fn parse_line(line: &str) -> Option<(u64, &str)> {
     Some((run.parse().ok()?, row))
 }
 
-/// A run in the journal: its index and where its row text is.
+/// A run in the journal: its index, where its row text is, and the line
+/// it is on (from 1, for messages).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Entry {
     pub run: u64,
     pub offset: u64,
     pub len: u32,
+    pub line: u64,
 }
 
 /// Reads a journal: the runs it holds and the length of its valid prefix.
 /// Stops at the first invalid line: what follows a torn write cannot be
 /// trusted.
+///
+/// A line identical to an earlier one (same run, same row: a copy, say
+/// from a journal concatenated with its backup) is skipped: it adds
+/// nothing, and skipping it gives the same tables as the journal without
+/// it. Two different lines for one run are both returned, for the caller
+/// to refuse (`Sweep::pending_runs`): which one is right cannot be known.
 pub fn scan(path: &Path) -> io::Result<(Vec<Entry>, u64)> {
     let file = match File::open(path) {
         Ok(f) => f,
@@ -54,7 +62,11 @@ pub fn scan(path: &Path) -> io::Result<(Vec<Entry>, u64)> {
     let mut entries = Vec::new();
     let mut offset = 0u64;
     let mut line = String::new();
+    let mut line_number = 0u64;
+    // The checksum of each run's first line, to spot exact copies.
+    let mut seen = std::collections::HashMap::new();
     loop {
+        line_number += 1;
         line.clear();
         let n = match reader.read_line(&mut line) {
             Ok(n) => n,
@@ -67,12 +79,18 @@ pub fn scan(path: &Path) -> io::Result<(Vec<Entry>, u64)> {
         }
         match parse_line(line.trim_end_matches('\n')) {
             Some((run, row)) => {
-                let row_start = offset + (line.len() - 1 - row.len() - 17) as u64;
-                entries.push(Entry {
-                    run,
-                    offset: row_start,
-                    len: row.len() as u32,
-                });
+                let checksum = fnv1a(format!("{run},{row}").as_bytes());
+                let copy = seen.get(&run) == Some(&checksum);
+                seen.entry(run).or_insert(checksum);
+                if !copy {
+                    let row_start = offset + (line.len() - 1 - row.len() - 17) as u64;
+                    entries.push(Entry {
+                        run,
+                        offset: row_start,
+                        len: row.len() as u32,
+                        line: line_number,
+                    });
+                }
             }
             None => break,
         }
@@ -154,6 +172,30 @@ mod tests {
         text = text.replacen("0,b,1", "0,b,9", 1);
         std::fs::write(&path, text).unwrap();
         assert_eq!(scan(&path).unwrap().0.len(), 1);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn an_exact_copy_of_a_line_is_skipped_a_different_one_is_kept() {
+        let dir = std::env::temp_dir().join(format!("entraide-journal-dup-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(FILE);
+        let _ = std::fs::remove_file(&path);
+        let mut j = Journal::open(&path, 0).unwrap();
+        j.append(3, "0,a,3").unwrap();
+        j.append(1, "0,b,1").unwrap();
+        j.append(3, "0,a,3").unwrap();
+        drop(j);
+        let (entries, valid) = scan(&path).unwrap();
+        let runs: Vec<(u64, u64)> = entries.iter().map(|e| (e.run, e.line)).collect();
+        assert_eq!(runs, [(3, 1), (1, 2)]);
+        assert_eq!(valid, std::fs::metadata(&path).unwrap().len());
+        let mut j = Journal::open(&path, valid).unwrap();
+        j.append(1, "0,b,999").unwrap();
+        drop(j);
+        let (entries, _) = scan(&path).unwrap();
+        let runs: Vec<(u64, u64)> = entries.iter().map(|e| (e.run, e.line)).collect();
+        assert_eq!(runs, [(3, 1), (1, 2), (1, 4)]);
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

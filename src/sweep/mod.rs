@@ -40,6 +40,7 @@ pub use manifest::{MANIFEST, Manifest, read_manifest};
 pub use merge::merge;
 pub use prepare::Sweep;
 pub use request::{BaselineChoice, Request, read_sweep_file};
+pub use resume::is_finished;
 
 use crate::scenario::ScenarioError;
 use std::path::{Path, PathBuf};

@@ -22,6 +22,9 @@ pub struct Sweep {
     first_point: u64,
     scenarios: Vec<Scenario>,
     pub(super) layout: tables::Layout,
+    /// The scenario warnings of the points this directory runs, each
+    /// distinct one once.
+    pub warnings: Vec<String>,
 }
 
 /// The baseline point the user chose: one value of every factor, each
@@ -124,13 +127,16 @@ impl Sweep {
                 "--set {bad:?}: a value contains a line break"
             )));
         }
-        let check = |point: u64| -> Result<Scenario, SweepError> {
-            scenario::from_tree(tree.clone(), &file, &plan.sets_of(point))
-                .map(|loaded| loaded.scenario)
-                .map_err(SweepError::from)
+        let check = |point: u64| -> Result<scenario::Loaded, SweepError> {
+            let sets = plan.sets_of(point);
+            let (fixed, varied) = sets.split_at(plan.sets.len());
+            scenario::from_tree_varied(tree.clone(), &file, fixed, varied).map_err(SweepError::from)
         };
         // Point 0 first: its response targets name the target columns.
-        let base = check(0)?;
+        let scenario::Loaded {
+            scenario: base,
+            warnings: base_warnings,
+        } = check(0)?;
         let targets: Vec<String> = base
             .simulation
             .response_targets
@@ -146,7 +152,7 @@ impl Sweep {
         // failing point, in point order, is reported.
         let kept = plan.points_of(&range);
         let kept_rest = kept.start.max(1)..kept.end.max(1);
-        let checked: Vec<Result<Scenario, SweepError>> =
+        let checked: Vec<Result<scenario::Loaded, SweepError>> =
             kept_rest.clone().into_par_iter().map(check).collect();
         let kept_failure = checked
             .iter()
@@ -162,11 +168,20 @@ impl Sweep {
             check(point)?;
         }
         let mut scenarios = Vec::with_capacity((kept.end - kept.start) as usize);
+        // Each distinct warning once, in point order, however many points
+        // share it.
+        let mut warnings = base_warnings;
         if kept.contains(&0) {
             scenarios.push(base);
         }
-        for scenario in checked {
-            scenarios.push(scenario?);
+        for loaded in checked {
+            let loaded = loaded?;
+            for w in loaded.warnings {
+                if !warnings.contains(&w) {
+                    warnings.push(w);
+                }
+            }
+            scenarios.push(loaded.scenario);
         }
         let layout = tables::Layout::new(&plan);
         Ok(Sweep {
@@ -182,6 +197,7 @@ impl Sweep {
             first_point: kept.start,
             scenarios,
             layout,
+            warnings,
         })
     }
 

@@ -23,9 +23,7 @@ impl Sweep {
     ) -> Result<u64, SweepError> {
         self.claim_directory(dir, resume)?;
         let journal_path = dir.join(journal::FILE);
-        if !journal_path.exists() && dir.join(tables::RUNS).exists() {
-            // Finished before: the journal is removed only after the tables
-            // are written.
+        if super::resume::is_finished(dir) {
             return Ok(0);
         }
         let [start, end] = self.manifest.run_range;

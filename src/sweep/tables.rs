@@ -30,7 +30,13 @@ impl Layout {
             durations: plan
                 .factors
                 .iter()
-                .map(|f| f.values.iter().all(|v| parse_duration(v).is_ok()))
+                .map(|f| {
+                    // A bare `0` reads as a duration too (zero needs no
+                    // unit), so it alone does not make a duration factor:
+                    // `experts.initial=0` is a count, with no `_hours`.
+                    f.values.iter().all(|v| parse_duration(v).is_ok())
+                        && f.values.iter().any(|v| v.trim().parse::<f64>().is_err())
+                })
                 .collect(),
         }
     }
@@ -314,6 +320,34 @@ pub fn write_points(dir: &Path, plan: &Plan, targets: &[String]) -> io::Result<(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_duration_factors_get_an_hours_column() {
+        let plan_of = |path: &str, values: &[&str]| Plan {
+            scenario: "s.toml".into(),
+            scenario_hash: String::new(),
+            sets: Vec::new(),
+            factors: vec![super::super::plan::Factor {
+                path: path.into(),
+                values: values.iter().map(|v| v.to_string()).collect(),
+            }],
+            replications: 1,
+            seed: 1,
+            baseline: Default::default(),
+        };
+        let columns = |plan: &Plan| Layout::new(plan).columns(plan);
+        // `0` alone is a count here, though it would read as a duration.
+        let counts = plan_of("experts.initial", &["0"]);
+        assert_eq!(columns(&counts), ["experts.initial"]);
+        let delays = plan_of("policy.intervention_delay", &["0", "1h", "90m"]);
+        assert_eq!(
+            columns(&delays),
+            [
+                "policy.intervention_delay",
+                "policy.intervention_delay_hours"
+            ]
+        );
+    }
 
     #[test]
     fn moments_match_two_pass() {
