@@ -109,7 +109,18 @@ pub fn main(cli: Cli) -> Result<(), AppError> {
 }
 
 fn load(args: &ScenarioArgs, quiet: bool) -> Result<Loaded, AppError> {
-    let loaded = scenario::load(&args.scenario, &args.sets)?;
+    let loaded = scenario::load(&args.scenario, &args.sets).map_err(|e| {
+        // A sweep file is no scenario: say which command reads it.
+        if let Ok(Some(_)) = sweep::read_sweep_file(&args.scenario) {
+            AppError::Usage(format!(
+                "{}: this is a sweep file; run it with `entraide sweep {} --out DIR`",
+                args.scenario.display(),
+                args.scenario.display()
+            ))
+        } else {
+            AppError::Scenario(e)
+        }
+    })?;
     if !quiet {
         for warning in &loaded.warnings {
             eprintln!("warning: {}: {warning}", args.scenario.display());
@@ -320,6 +331,12 @@ fn run_once(args: RunArgs) -> Result<(), AppError> {
 /// (released when the returned value is dropped).
 fn lock_out(out: Option<&Path>) -> Result<Option<DirLock>, AppError> {
     let Some(dir) = out else { return Ok(None) };
+    if dir.exists() && !dir.is_dir() {
+        return Err(AppError::Usage(format!(
+            "--out must be a directory; {} is a file",
+            dir.display()
+        )));
+    }
     std::fs::create_dir_all(dir).map_err(io_error(dir))?;
     Ok(Some(DirLock::acquire(dir)?))
 }
@@ -398,6 +415,12 @@ fn init(args: InitArgs) -> Result<(), AppError> {
 }
 
 fn validate(args: ValidateArgs) -> Result<(), AppError> {
+    if let Some(file) = &args.file {
+        return Err(AppError::Usage(format!(
+            "validate takes no file; to check a scenario use `entraide check {}`",
+            file.display()
+        )));
+    }
     let duration = |flag: &str, text: &str| -> Result<f64, AppError> {
         parse_duration(text)
             .map(|d| d.as_hours())
@@ -527,7 +550,13 @@ fn run_sweep(args: SweepArgs) -> Result<(), AppError> {
     if args.threads == Some(0) {
         return Err(AppError::Usage("--threads: expected at least 1".into()));
     }
+    let scenario_file = request.scenario.clone();
     let prepared = Sweep::prepare(request)?;
+    if !args.quiet {
+        for warning in &prepared.warnings {
+            eprintln!("warning: {}: {warning}", scenario_file.display());
+        }
+    }
     let m = &prepared.manifest;
     if args.check {
         return out!(
@@ -567,6 +596,9 @@ fn run_sweep(args: SweepArgs) -> Result<(), AppError> {
     } else {
         lock_out(Some(out))?
     };
+    // Known before the run, which leaves a finished sweep's files as they
+    // are: the journal was gone, so every run was already in the tables.
+    let finished_before = args.resume && sweep::is_finished(out);
     let simulated = prepared.run(out, args.resume, args.threads, &mut |done, _| {
         bar.set_position(done)
     })?;
@@ -574,7 +606,15 @@ fn run_sweep(args: SweepArgs) -> Result<(), AppError> {
     if args.report {
         report::write(out)?;
     }
-    if !args.quiet {
+    if finished_before {
+        if !args.quiet {
+            eprintln!(
+                "{}: nothing to do: all {} runs were already done; runs.csv, points.csv and sweep.json left as they were",
+                out.display(),
+                m.run_range[1] - m.run_range[0]
+            );
+        }
+    } else if !args.quiet {
         eprintln!(
             "{}: {} runs ({} points x {} replications{}), {simulated} simulated now; wrote runs.csv, points.csv, sweep.json",
             out.display(),

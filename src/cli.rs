@@ -154,6 +154,9 @@ pub struct ValidateArgs {
     /// Ad-hoc case: customers to simulate over all replications.
     #[arg(long, requires = "arrival_rate")]
     pub customers: Option<u64>,
+    /// Not an option: caught to point to `entraide check FILE`.
+    #[arg(hide = true)]
+    pub file: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]

@@ -1114,3 +1114,311 @@ fn tiny_demand_does_not_panic() {
         assert_eq!(out.status.code(), Some(0), "{context}\n{}", describe(&out));
     }
 }
+
+// ---------------------------------------------------------------------------
+// Messages that say what to do (issue 9)
+// ---------------------------------------------------------------------------
+
+/// An item of a list the scenario leaves at its default cannot be set
+/// alone: the message says to set the whole list, not "found a table".
+#[test]
+fn set_an_item_of_a_list_left_at_its_default() {
+    let out = entraide(&[
+        "check",
+        "scenarios/erlang-a.toml",
+        "--set",
+        "experts.presence_weekly.2=2",
+    ]);
+    assert_rejected(
+        &out,
+        &[
+            "experts.presence_weekly.2",
+            "`experts.presence_weekly` is not written in the scenario",
+            "set the whole list",
+            "(from --set)",
+        ],
+        "check --set experts.presence_weekly.2=2",
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("found a table"), "{stderr}");
+}
+
+/// `run` or `check` on a sweep file, and `validate FILE`, name the command
+/// that reads the file.
+#[test]
+fn the_wrong_command_for_a_file_names_the_right_one() {
+    let sweep_file = "scenarios/delay-x-staffing.sweep.toml";
+    for command in ["run", "check"] {
+        let out = entraide(&[command, sweep_file]);
+        assert_rejected(
+            &out,
+            &[&format!(
+                "{sweep_file}: this is a sweep file; run it with `entraide sweep {sweep_file} --out DIR`"
+            )],
+            &format!("{command} {sweep_file}"),
+        );
+    }
+    let out = entraide(&["validate", MERCURE]);
+    assert_rejected(
+        &out,
+        &[&format!(
+            "validate takes no file; to check a scenario use `entraide check {MERCURE}`"
+        )],
+        "validate FILE",
+    );
+}
+
+/// `--out` naming a regular file says so, for a run and for a sweep.
+#[test]
+fn out_naming_a_file_says_it_must_be_a_directory() {
+    let dir = scratch("out-names-a-file");
+    let file = dir.join("results");
+    fs::write(&file, "keep me\n").expect("write file");
+    let file_arg = file.to_string_lossy().into_owned();
+    let expected = format!("--out must be a directory; {file_arg} is a file");
+    let run = entraide(&["run", MERCURE, "--quiet", "--out", &file_arg]);
+    assert_rejected(&run, &[&expected], "run --out FILE");
+    let sweep = entraide(&[
+        "sweep",
+        MERCURE,
+        "--vary",
+        "policy.intervention_delay=0h,1h",
+        "--out",
+        &file_arg,
+    ]);
+    assert_rejected(&sweep, &[&expected], "sweep --out FILE");
+    assert_eq!(fs::read_to_string(&file).unwrap(), "keep me\n");
+}
+
+/// `--resume` on a finished sweep runs and rewrites nothing, and says so.
+#[test]
+fn resume_of_a_finished_sweep_has_nothing_to_do() {
+    let dir = scratch("resume-finished").join("sweep");
+    let dir_arg = dir.to_string_lossy().into_owned();
+    let args = [
+        "sweep",
+        MERCURE,
+        "--vary",
+        "policy.intervention_delay=0h,1h",
+        "--set",
+        "simulation.horizon=20d",
+        "--set",
+        "simulation.warmup=1d",
+        "--replications",
+        "2",
+        "--out",
+        &dir_arg,
+    ];
+    let first = entraide(&args);
+    assert!(first.status.success(), "{}", describe(&first));
+    let modified = |name: &str| fs::metadata(dir.join(name)).unwrap().modified().unwrap();
+    let before = ["runs.csv", "points.csv", "sweep.json"].map(modified);
+    let again = entraide(&[&args[..], &["--resume"]].concat());
+    assert!(again.status.success(), "{}", describe(&again));
+    let stderr = String::from_utf8_lossy(&again.stderr);
+    assert!(
+        stderr.contains("nothing to do: all 4 runs were already done"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("wrote"), "{stderr}");
+    assert_eq!(
+        ["runs.csv", "points.csv", "sweep.json"].map(modified),
+        before
+    );
+}
+
+/// Huge profile weights (their sum overflows) still give demand; an
+/// all-zero profile is accepted with a warning naming the field.
+#[test]
+fn huge_and_all_zero_profiles() {
+    let list = |w: &str, n: usize| format!("[{}]", vec![w; n].join(","));
+    let dir = scratch("huge-profile");
+    let dir_arg = dir.to_string_lossy().into_owned();
+    let huge = format!("demand.hourly_profile={}", list("1e308", 24));
+    let out = entraide(&[
+        "run",
+        "scenarios/erlang-a.toml",
+        "--set",
+        &huge,
+        "--set",
+        "simulation.horizon=2d",
+        "--set",
+        "simulation.warmup=0s",
+        "--quiet",
+        "--out",
+        &dir_arg,
+    ]);
+    assert!(out.status.success(), "{}", describe(&out));
+    let summary: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(dir.join("summary.json")).unwrap()).unwrap();
+    let posted = summary["questions"]["posted"].as_u64().unwrap();
+    // 2400 a day for 2 days, within a few standard deviations.
+    assert!((4500..5100).contains(&posted), "posted {posted}");
+
+    let zero = format!("demand.hourly_profile={}", list("0", 24));
+    let out = entraide(&["check", "scenarios/erlang-a.toml", "--set", &zero]);
+    assert!(out.status.success(), "{}", describe(&out));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("warning: scenarios/erlang-a.toml: demand.hourly_profile: every weight is 0, so no question is ever posted"),
+        "{stderr}"
+    );
+}
+
+/// A 100 KB value is echoed cut to its start and its length, wherever it
+/// is refused.
+#[test]
+fn long_values_are_echoed_shortened() {
+    let long = "x".repeat(100_000);
+    let cases: Vec<Vec<String>> = vec![
+        vec![
+            "check".into(),
+            MERCURE.into(),
+            "--set".into(),
+            format!("policy.intervention_delay={long}"),
+        ],
+        vec![
+            "check".into(),
+            MERCURE.into(),
+            "--set".into(),
+            format!("policy.priority={long}"),
+        ],
+        vec!["check".into(), MERCURE.into(), "--set".into(), long.clone()],
+        vec![
+            "check".into(),
+            MERCURE.into(),
+            "--set".into(),
+            format!("staff.teams.{long}.count=1"),
+        ],
+        vec![
+            "sweep".into(),
+            MERCURE.into(),
+            "--vary".into(),
+            format!("policy.intervention_delay=1h,{long}"),
+            "--check".into(),
+        ],
+        vec![
+            "validate".into(),
+            "--arrival-rate".into(),
+            long.clone(),
+            "--handling-time".into(),
+            "1m".into(),
+            "--staff".into(),
+            "1".into(),
+        ],
+    ];
+    for args in cases {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = entraide(&args);
+        let context = format!("{} {} ...", args[0], args[1]);
+        assert_rejected(&out, &["… (1000"], &context);
+        assert!(
+            out.stderr.len() < 1000,
+            "{context}: {} bytes of stderr",
+            out.stderr.len()
+        );
+    }
+}
+
+/// A problem in a base scenario names the base file, and that the checked
+/// file extends it; a problem in each names each.
+#[test]
+fn a_problem_in_an_extended_base_names_the_base() {
+    let dir = scratch("extends-problem");
+    let base = fs::read_to_string(manifest_dir().join("scenarios/erlang-a.toml"))
+        .unwrap()
+        .replace("questions_per_day = 2400", "questions_per_day = -5");
+    assert!(base.contains("questions_per_day = -5"));
+    fs::write(dir.join("base.toml"), base).unwrap();
+    fs::write(
+        dir.join("child.toml"),
+        "extends = \"base.toml\"\nname = \"child\"\n",
+    )
+    .unwrap();
+    fs::write(dir.join("both.toml"), "extends = \"base.toml\"\nname = 5\n").unwrap();
+    let (base, child, both) = (
+        dir.join("base.toml"),
+        dir.join("child.toml"),
+        dir.join("both.toml"),
+    );
+    let (base, child, both) = (
+        base.to_str().unwrap(),
+        child.to_str().unwrap(),
+        both.to_str().unwrap(),
+    );
+    let out = entraide(&["check", child]);
+    assert_rejected(
+        &out,
+        &[&format!(
+            "{base} (extended by {child}): invalid scenario (1 problem):\n  demand.questions_per_day: expected a finite number >= 0, found -5"
+        )],
+        "check child.toml",
+    );
+    let out = entraide(&["check", both]);
+    assert_rejected(
+        &out,
+        &[
+            &format!("{both}: invalid scenario (2 problems)"),
+            "name: expected a string, found the number 5\n",
+            &format!("found -5 (in {base}, which {both} extends)"),
+        ],
+        "check both.toml",
+    );
+}
+
+/// Every problem a `--set` value causes says `(from --set)`, a cross-field
+/// one included; a sweep's varied value says `(from --vary)`.
+#[test]
+fn problems_caused_by_set_and_vary_say_so() {
+    let out = entraide(&["check", MERCURE, "--set", "simulation.horizon=10d"]);
+    assert_rejected(
+        &out,
+        &["simulation.warmup: expected a warm-up shorter than the horizon (10d) (from --set)"],
+        "check --set simulation.horizon=10d",
+    );
+    let out = entraide(&["check", MERCURE, "--set", "policy.intervention_delay"]);
+    assert_rejected(&out, &["(from --set)"], "check --set without =");
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("(in --set)"));
+    let out = entraide(&[
+        "sweep",
+        MERCURE,
+        "--vary",
+        "simulation.horizon=10d",
+        "--set",
+        "policy.intervention_delay=x",
+        "--check",
+    ]);
+    assert_rejected(
+        &out,
+        &[
+            "simulation.warmup: expected a warm-up shorter than the horizon (10d) (from --vary)",
+            "policy.intervention_delay: expected a duration",
+            "found \"x\" (from --set)",
+        ],
+        "sweep --vary --set",
+    );
+}
+
+/// `sweep` prints the scenario's warnings as `check` does, each distinct
+/// one once however many points share it, and none with -q.
+#[test]
+fn sweep_prints_each_scenario_warning_once() {
+    let args = [
+        "sweep",
+        MERCURE,
+        "--vary",
+        "staff.teams.technical.count=0",
+        "--vary",
+        "policy.intervention_delay=0h,1h,2h",
+        "--check",
+    ];
+    let out = entraide(&args);
+    assert!(out.status.success(), "{}", describe(&out));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let warning = "warning: scenarios/mercure.toml: topic `technical` is covered by no staff";
+    assert_eq!(stderr.matches(warning).count(), 1, "{stderr}");
+    let check = entraide(&["check", MERCURE, "--set", "staff.teams.technical.count=0"]);
+    assert!(String::from_utf8_lossy(&check.stderr).contains(warning));
+    let quiet = entraide(&[&args[..], &["-q"]].concat());
+    assert!(quiet.stderr.is_empty(), "{}", describe(&quiet));
+}
