@@ -626,3 +626,63 @@ fn a_validate_case_too_long_to_simulate_exits_1() {
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("over 200 years"), "{stderr}");
 }
+/// Runs the binary through `sh` with its address space limited to `kib`.
+fn within_address_space(kib: u64, args: &[&str]) -> std::process::Output {
+    Command::new("sh")
+        .arg("-c")
+        .arg(format!("ulimit -v {kib}; exec \"$0\" \"$@\""))
+        .arg(env!("CARGO_BIN_EXE_entraide"))
+        .args(args)
+        .current_dir(common::root())
+        .env_remove("RUST_BACKTRACE")
+        .output()
+        .unwrap()
+}
+
+/// Issue 9: input files were read whole: `extends = "/dev/zero"` read
+/// about 1 GB before exit 2. Scenario files, their bases and sweep files
+/// are read up to 16 MiB and refused beyond, naming the file and the
+/// limit, within a small address space.
+#[test]
+fn input_files_are_bounded() {
+    let dir = temp("big-inputs");
+    fs::create_dir_all(&dir).unwrap();
+    let child = dir.join("child.toml");
+    fs::write(&child, "extends = \"/dev/zero\"\n").unwrap();
+    // A file just over the limit, of valid TOML comments.
+    let big = dir.join("big.toml");
+    let line = format!("# {}\n", "x".repeat(1021));
+    fs::write(&big, line.repeat(16 * 1024 + 1)).unwrap();
+    let big_sweep = dir.join("big.sweep.toml");
+    fs::copy(&big, &big_sweep).unwrap();
+    let (child, big, big_sweep) = (
+        child.to_string_lossy().into_owned(),
+        big.to_string_lossy().into_owned(),
+        big_sweep.to_string_lossy().into_owned(),
+    );
+    let cases: [(&[&str], &str); 5] = [
+        (&["check", "/dev/zero"], "/dev/zero"),
+        (&["check", &child], "/dev/zero"),
+        (&["run", &child, "--quiet"], "/dev/zero"),
+        (&["check", &big], &big),
+        (&["sweep", &big_sweep, "--check"], &big_sweep),
+    ];
+    for (args, file) in cases {
+        let out = within_address_space(200 * 1024, args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains(file) && stderr.contains("larger than 16 MiB"),
+            "{args:?}: {stderr}"
+        );
+    }
+    // At the limit, the file is read (and found to hold no scenario).
+    let at_limit = dir.join("at-limit.toml");
+    fs::write(&at_limit, line.repeat(16 * 1024)).unwrap();
+    let out = entraide(&["check", &at_limit.to_string_lossy()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(!stderr.contains("larger than"), "{stderr}");
+    fs::remove_dir_all(&dir).unwrap();
+}
+

@@ -23,6 +23,7 @@ mod types;
 mod values;
 
 pub use error::ScenarioError;
+pub use load::{MAX_INPUT_BYTES, read_input};
 pub use types::*;
 
 use std::path::Path;
