@@ -140,7 +140,7 @@ pub(super) fn validate(
             }
         }
     }
-    let (scenario, warnings, mut found) = Scenario::from_toml(&table);
+    let (scenario, mut warnings, mut found) = Scenario::from_toml(&table);
     for p in &mut found {
         if set_paths
             .iter()
@@ -151,6 +151,8 @@ pub(super) fn validate(
     }
     problems.extend(found);
     if problems.is_empty() {
+        // Only a valid scenario has rates worth estimating from.
+        warnings.extend(super::cost::warnings(&scenario));
         Ok(Loaded { scenario, warnings })
     } else {
         Err(ScenarioError::Invalid {

@@ -10,6 +10,7 @@
 //! `error`.
 
 mod build;
+pub mod cost;
 pub mod defaults;
 mod distribution;
 mod error;
