@@ -14,7 +14,7 @@ use crate::report::{self, ReportError};
 use crate::scenario::{self, Loaded, ScenarioError};
 use crate::sweep::{self, Request, Sweep, SweepError};
 use crate::theory::validate::{self, Case, Effort};
-use crate::time::parse_duration;
+use crate::time::{MS_PER_MINUTE, SimDuration, SimTime, parse_duration};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -142,14 +142,13 @@ fn run(args: RunArgs) -> Result<(), AppError> {
     }
 }
 
-/// A progress callback for the simulated hours, shown once a day.
-fn on_hour(bar: &ProgressBar) -> Box<dyn FnMut(u64)> {
+/// A progress callback for the simulated time, in simulated minutes, so
+/// that the bar moves even when one simulated hour takes long to run.
+fn on_progress(bar: &ProgressBar) -> Box<dyn FnMut(SimTime)> {
     let bar = bar.clone();
-    Box::new(move |hour: u64| {
-        if hour.is_multiple_of(24) {
-            bar.set_position(hour);
-            bar.set_message((hour / 24).to_string());
-        }
+    Box::new(move |now: SimTime| {
+        bar.set_position(now.0 / MS_PER_MINUTE);
+        bar.set_message(format!("{:.1}", now.as_days()));
     })
 }
 
@@ -164,9 +163,9 @@ fn run_replicated(args: RunArgs, n: u32) -> Result<(), AppError> {
     let seeds = replicate::seeds(master, n);
     let _lock = claim_run_out(args.out.as_deref())?;
     let hours = scenario.simulation.horizon.as_hours().ceil() as u64;
-    let bar = progress_bar(hours, args.quiet);
+    let bar = progress_bar(scenario.simulation.horizon, args.quiet);
     let out_dir = args.out.as_deref();
-    let mut sink = CsvSink::create(out_dir, args.trace, on_hour(&bar), hours)
+    let mut sink = CsvSink::create(out_dir, args.trace, on_progress(&bar), hours)
         .map_err(io_error(out_dir.unwrap_or(Path::new("."))))?;
     // With --out, every replication keeps its hourly series for the bands
     // (N x hours x 8 numbers); without, nothing is kept.
@@ -289,18 +288,9 @@ fn run_once(args: RunArgs) -> Result<(), AppError> {
     let seed = args.seed.unwrap_or(scenario.simulation.seed);
     let _lock = claim_run_out(args.out.as_deref())?;
     let hours = scenario.simulation.horizon.as_hours().ceil() as u64;
-    let bar = progress_bar(hours, args.quiet);
-    let on_hour = {
-        let bar = bar.clone();
-        Box::new(move |hour: u64| {
-            if hour.is_multiple_of(24) {
-                bar.set_position(hour);
-                bar.set_message((hour / 24).to_string());
-            }
-        })
-    };
+    let bar = progress_bar(scenario.simulation.horizon, args.quiet);
     let out_dir = args.out.as_deref();
-    let mut sink = CsvSink::create(out_dir, args.trace, on_hour, hours)
+    let mut sink = CsvSink::create(out_dir, args.trace, on_progress(&bar), hours)
         .map_err(io_error(out_dir.unwrap_or(Path::new("."))))?;
     let summary = simulate(scenario, seed, &mut sink);
     bar.finish_and_clear();
@@ -361,12 +351,14 @@ fn claim_run_out(out: Option<&Path>) -> Result<Option<DirLock>, AppError> {
     Ok(lock)
 }
 
-/// A progress bar on stderr, hidden when stderr is not a terminal.
-fn progress_bar(hours: u64, quiet: bool) -> ProgressBar {
+/// A progress bar over the horizon (in simulated minutes) on stderr,
+/// hidden when stderr is not a terminal.
+fn progress_bar(horizon: SimDuration, quiet: bool) -> ProgressBar {
     if quiet || !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }
-    let bar = ProgressBar::with_draw_target(Some(hours), ProgressDrawTarget::stderr());
+    let minutes = horizon.as_millis() / MS_PER_MINUTE;
+    let bar = ProgressBar::with_draw_target(Some(minutes), ProgressDrawTarget::stderr());
     bar.set_style(
         ProgressStyle::with_template("{spinner} simulating [{bar:40}] day {msg} {elapsed}/{eta}")
             .unwrap_or_else(|_| ProgressStyle::default_bar())

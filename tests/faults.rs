@@ -696,3 +696,262 @@ fn an_exact_copy_of_a_journal_line_is_skipped() {
     fs::remove_dir_all(&whole).unwrap();
     fs::remove_dir_all(&resumed).unwrap();
 }
+
+/// Runs the binary through `sh` with its address space limited to `kib`.
+fn within_address_space(kib: u64, args: &[&str]) -> std::process::Output {
+    Command::new("sh")
+        .arg("-c")
+        .arg(format!("ulimit -v {kib}; exec \"$0\" \"$@\""))
+        .arg(env!("CARGO_BIN_EXE_entraide"))
+        .args(args)
+        .current_dir(common::root())
+        .env_remove("RUST_BACKTRACE")
+        .output()
+        .unwrap()
+}
+
+/// A forum whose backlog explodes: a million questions a day on the
+/// Erlang-A reduction's 25 agents, customers who wait for ten years, and
+/// the largest cap the reader accepts.
+const RUNAWAY: [&str; 8] = [
+    "run",
+    "scenarios/erlang-a.toml",
+    "--quiet",
+    "--set",
+    "demand.questions_per_day=1000000",
+    "--set",
+    "customers.patience.mean=3650d",
+    "--set",
+];
+const LARGEST_CAP: &str = "simulation.max_open_questions=100000000";
+
+/// Issue 9: the cap did not bound memory; at its documented maximum a
+/// runaway forum aborted in the allocator. Now it stops at the memory
+/// budget (here 64 MiB) with exit 1 and a message naming it, and stays
+/// within 160 MiB of address space: the budget, the binary, and the slack
+/// of the vectors that double. A layout that outgrew
+/// `model::BYTES_PER_OPEN_QUESTION` would run out of that space first and
+/// fail here with "out of memory" instead.
+#[test]
+fn a_runaway_forum_stays_within_its_memory_budget() {
+    let mut args = RUNAWAY.to_vec();
+    args.extend([LARGEST_CAP, "--set", "simulation.max_memory_mib=64"]);
+    let out = within_address_space(160 * 1024, &args);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("open questions reached the memory budget, simulation.max_memory_mib = 64"),
+        "{stderr}"
+    );
+}
+
+/// On a machine with less memory than the budget (the default 4 GiB,
+/// under a 160 MiB address space), growing the backlog fails cleanly:
+/// exit 1 and a message, not SIGABRT.
+#[test]
+fn a_runaway_forum_on_a_small_machine_stops_with_a_message() {
+    let mut args = RUNAWAY.to_vec();
+    args.push(LARGEST_CAP);
+    let out = within_address_space(160 * 1024, &args);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("out of memory with"), "{stderr}");
+    assert!(stderr.contains("lower it"), "{stderr}");
+}
+
+/// `check` says when the cap exceeds what the memory budget holds.
+#[test]
+fn check_warns_when_the_cap_exceeds_the_memory_budget() {
+    let out = ok(&["check", "scenarios/mercure.toml", "--set", LARGEST_CAP]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("simulation.max_open_questions = 100000000 would need about")
+            && stderr.contains("more than simulation.max_memory_mib = 4096"),
+        "{stderr}"
+    );
+}
+
+/// Issue 9: input files were read whole: `extends = "/dev/zero"` read
+/// about 1 GB before exit 2. Scenario files, their bases and sweep files
+/// are read up to 16 MiB and refused beyond, naming the file and the
+/// limit, within a small address space.
+#[test]
+fn input_files_are_bounded() {
+    let dir = temp("big-inputs");
+    fs::create_dir_all(&dir).unwrap();
+    let child = dir.join("child.toml");
+    fs::write(&child, "extends = \"/dev/zero\"\n").unwrap();
+    // A file just over the limit, of valid TOML comments.
+    let big = dir.join("big.toml");
+    let line = format!("# {}\n", "x".repeat(1021));
+    fs::write(&big, line.repeat(16 * 1024 + 1)).unwrap();
+    let big_sweep = dir.join("big.sweep.toml");
+    fs::copy(&big, &big_sweep).unwrap();
+    let (child, big, big_sweep) = (
+        child.to_string_lossy().into_owned(),
+        big.to_string_lossy().into_owned(),
+        big_sweep.to_string_lossy().into_owned(),
+    );
+    let cases: [(&[&str], &str); 5] = [
+        (&["check", "/dev/zero"], "/dev/zero"),
+        (&["check", &child], "/dev/zero"),
+        (&["run", &child, "--quiet"], "/dev/zero"),
+        (&["check", &big], &big),
+        (&["sweep", &big_sweep, "--check"], &big_sweep),
+    ];
+    for (args, file) in cases {
+        let out = within_address_space(200 * 1024, args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains(file) && stderr.contains("larger than 16 MiB"),
+            "{args:?}: {stderr}"
+        );
+    }
+    // At the limit, the file is read (and found to hold no scenario).
+    let at_limit = dir.join("at-limit.toml");
+    fs::write(&at_limit, line.repeat(16 * 1024)).unwrap();
+    let out = entraide(&["check", &at_limit.to_string_lossy()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(!stderr.contains("larger than"), "{stderr}");
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+/// `check` on `scenarios/mercure.toml` with `--set` overrides: its stderr.
+fn check_stderr(sets: &[&str]) -> String {
+    let mut args = vec!["check", "scenarios/mercure.toml"];
+    for set in sets {
+        args.extend(["--set", set]);
+    }
+    let out = ok(&args);
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// Issue 9: scenarios that effectively never finish passed `check` with no
+/// warning. Each of the issue's three examples now gets the cost estimate
+/// (events and time), naming the part that dominates; `run` prints the
+/// same warnings; mercure.toml as shipped gets none.
+#[test]
+fn check_warns_about_runs_that_would_never_finish() {
+    let cases: [(&[&str], &str); 3] = [
+        (
+            &["experts.session.mean=1ms", "experts.initial=1000"],
+            "Most of them are sessions of the initial experts",
+        ),
+        // Every answered customer joins at once, for twenty years: the
+        // experts, and their sessions, grow without end. The same horizon
+        // without recruits passes (below).
+        (
+            &[
+                "customers.become_expert_probability=1",
+                "customers.conversion_delay={ dist = \"constant\", value = \"0s\" }",
+                "simulation.horizon=7300d",
+            ],
+            "Most of them are recruits and their sessions",
+        ),
+        (
+            &["demand.questions_per_day=1000000"],
+            "Most of them are questions",
+        ),
+    ];
+    for (sets, part) in cases {
+        let stderr = check_stderr(sets);
+        assert!(
+            stderr.contains("warning: scenarios/mercure.toml: this run should take about")
+                && stderr.contains("it may never finish in practice")
+                && stderr.contains(part),
+            "{sets:?}: {stderr}"
+        );
+    }
+    assert_eq!(check_stderr(&[]), "", "mercure.toml as shipped");
+    assert_eq!(check_stderr(&["simulation.horizon=7300d"]), "");
+    // `run` warns before it starts (stopped here at once by a tiny cap).
+    let out = entraide(&[
+        "run",
+        "scenarios/mercure.toml",
+        "--set",
+        "demand.questions_per_day=1000000",
+        "--set",
+        "simulation.max_open_questions=10",
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("it may never finish in practice"),
+        "{stderr}"
+    );
+}
+
+/// An observer that keeps the times of the progress calls.
+#[derive(Default)]
+struct Progress {
+    times: Vec<entraide::time::SimTime>,
+    hours: usize,
+}
+
+impl entraide::model::Observer for Progress {
+    fn hour(&mut self, _row: &entraide::metrics::summary::HourRow) {
+        self.hours += 1;
+    }
+    fn progress(&mut self, now: entraide::time::SimTime) {
+        self.times.push(now);
+    }
+}
+
+/// The progress bar moves on such runs too: with 1 ms sessions and 1,000
+/// experts a simulated hour takes minutes, so progress cannot wait for the
+/// hour rows. The model reports the simulated time every few thousand
+/// events: here dozens of times within the first five simulated minutes.
+#[test]
+fn progress_is_reported_within_an_hour() {
+    let sets = [
+        "experts.session.mean=1ms".to_string(),
+        "experts.initial=1000".to_string(),
+        "simulation.horizon=5m".to_string(),
+        "simulation.warmup=0s".to_string(),
+    ];
+    let path = common::root().join("scenarios/mercure.toml");
+    let loaded = entraide::scenario::load(&path, &sets).unwrap();
+    let mut progress = Progress::default();
+    entraide::model::simulate(&loaded.scenario, 1, &mut progress);
+    assert_eq!(progress.hours, 0, "no hour ends within the horizon");
+    assert!(progress.times.len() >= 20, "{} calls", progress.times.len());
+    assert!(progress.times.windows(2).all(|w| w[0] <= w[1]));
+    assert!(
+        progress.times.last().unwrap().0 > 150_000,
+        "past 2.5 minutes"
+    );
+}
+
+/// Issue 9: `report` read timeseries.csv whole, so its memory grew with
+/// the horizon (942 MB for 200 years while the run took 8 MB). It now
+/// streams the file: the report of a 200-year time series (synthetic:
+/// the columns the charts read, beside the summary of a short run) is
+/// drawn within a 160 MiB address space.
+#[test]
+fn the_report_of_a_long_run_has_bounded_memory() {
+    use std::io::Write;
+    let dir = temp("long-report");
+    let args = short_run("mercure", &dir);
+    ok(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    let file = fs::File::create(dir.join("timeseries.csv")).unwrap();
+    let mut out = std::io::BufWriter::new(file);
+    writeln!(
+        out,
+        "hour,backlog,backlog_mean,staff_on_shift_mean,answers_expert,answers_staff,\
+         resolved_back_office,experts_active,experts_online_mean"
+    )
+    .unwrap();
+    for h in 0..24 * 365 * 200u64 {
+        writeln!(out, "{h},{},{}.5,{},1,2,0,250,3.25", h % 40, h % 40, h % 2).unwrap();
+    }
+    out.flush().unwrap();
+    drop(out);
+    let out = within_address_space(160 * 1024, &["report", &dir.to_string_lossy()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let html = read(&dir, "report.html");
+    assert!(html.contains("per week"), "weekly points past two years");
+    fs::remove_dir_all(&dir).unwrap();
+}

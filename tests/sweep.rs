@@ -682,3 +682,108 @@ fn check_validates_the_plan_and_runs_nothing() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("staff.teams.technical.count"));
 }
+
+/// A CSV file as rows of column -> text.
+fn csv_rows(path: &Path) -> Vec<std::collections::BTreeMap<String, String>> {
+    let mut reader = csv::Reader::from_path(path).unwrap();
+    let header = reader.headers().unwrap().clone();
+    reader
+        .records()
+        .map(|r| {
+            header
+                .iter()
+                .zip(r.unwrap().iter())
+                .map(|(h, v)| (h.to_string(), v.to_string()))
+                .collect()
+        })
+        .collect()
+}
+
+/// Issue 9: runs stopped by the backlog cap were averaged into points.csv
+/// as if complete, and a run stopped during the warm-up reported a backlog
+/// of 0. On the Erlang-A reduction with a 300-question cap and patient
+/// customers, 1,800 questions a day is light, 2,400 critical (some
+/// replications reach the cap, others not) and 3,000 overloaded (every run
+/// reaches the cap within its first day, the warm-up). points.csv counts
+/// the capped runs in `capped` and takes its means from the complete runs
+/// alone (none: empty); runs.csv leaves the backlog mean and peak of a run
+/// capped in the warm-up empty; the report says which points were capped.
+#[test]
+fn capped_runs_are_counted_apart_and_kept_out_of_the_means() {
+    let dir = temp("capped");
+    let dir_text = dir.to_string_lossy().to_string();
+    ok(&[
+        "sweep",
+        "scenarios/erlang-a.toml",
+        "--vary",
+        "demand.questions_per_day=1800,2400,3000",
+        "--set",
+        "customers.patience.mean=30d",
+        "--set",
+        "simulation.max_open_questions=300",
+        "--set",
+        "simulation.horizon=10d",
+        "--set",
+        "simulation.warmup=1d",
+        "--replications",
+        "6",
+        "--quiet",
+        "--out",
+        &dir_text,
+    ]);
+    let runs = csv_rows(&dir.join("runs.csv"));
+    let points = csv_rows(&dir.join("points.csv"));
+    let capped_runs = |p: &str| {
+        runs.iter()
+            .filter(|r| r["point"] == p && r["stopped_early"] == "1")
+            .count()
+    };
+    assert_eq!(capped_runs("0"), 0);
+    let mixed = capped_runs("1");
+    assert!(
+        (1..6).contains(&mixed),
+        "the critical point should have capped and complete runs: {mixed} of 6 capped"
+    );
+    assert_eq!(capped_runs("2"), 6);
+    for (p, point) in points.iter().enumerate() {
+        assert_eq!(point["runs"], "6");
+        assert_eq!(point["capped"], capped_runs(&p.to_string()).to_string());
+    }
+    // The means of the mixed point are those of its complete runs.
+    for measure in ["backlog_mean", "backlog_peak", "questions_posted"] {
+        let complete: Vec<f64> = runs
+            .iter()
+            .filter(|r| r["point"] == "1" && r["stopped_early"] == "0")
+            .map(|r| r[measure].parse().unwrap())
+            .collect();
+        let mean = complete.iter().sum::<f64>() / complete.len() as f64;
+        let written: f64 = points[1][&format!("{measure}_mean")].parse().unwrap();
+        assert!(
+            (written - mean).abs() <= 1e-9 * mean.abs().max(1.0),
+            "{measure}: points.csv says {written}, the complete runs {mean}"
+        );
+    }
+    // The overloaded point has no means at all.
+    for (column, value) in &points[2] {
+        if column.ends_with("_mean") {
+            assert_eq!(value, "", "{column} of an all-capped point");
+        }
+    }
+    // Capped during the warm-up: no backlog figures, not 0.
+    for run in runs.iter().filter(|r| r["point"] == "2") {
+        assert_eq!(run["backlog_mean"], "", "{run:?}");
+        assert_eq!(run["backlog_peak"], "", "{run:?}");
+    }
+    // The report: a note per capped point, and a column in the table.
+    ok(&["report", &dir_text]);
+    let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
+    assert!(html.contains("Runs stopped at the cap"), "the table column");
+    assert!(html.contains("6 of 6"), "the overloaded point's cell");
+    assert!(
+        html.contains(&format!(
+            "{mixed} of 6 runs stopped at the backlog cap (simulation.max_open_questions)"
+        )) && html.contains("6 of 6 runs stopped at the backlog cap"),
+        "a note per capped point"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

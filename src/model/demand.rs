@@ -49,6 +49,8 @@ pub struct Demand {
     per_ms: f64,
     knowledge: Vec<Knowledge>,
     next_question_id: u64,
+    /// The most questions the run may hold open (`open_question_limit`).
+    max_open: u64,
 }
 
 impl Demand {
@@ -61,6 +63,7 @@ impl Demand {
                 sc.demand.topics.len()
             ],
             next_question_id: 0,
+            max_open: super::open_question_limit(&sc.simulation),
         }
     }
 }
@@ -143,11 +146,21 @@ impl<O: Observer> World<'_, O> {
             counted,
             entity_rng(self.streams.customer_seed, id),
         ));
-        if self.questions.live() as u64 > self.sc.simulation.max_open_questions {
-            return Err(Stop::BacklogCap {
-                open: self.questions.live(),
-                at: now,
+        let open = self.questions.live();
+        if open as u64 > self.demand.max_open {
+            let sim = &self.sc.simulation;
+            return Err(if open as u64 > sim.max_open_questions {
+                Stop::BacklogCap { open, at: now }
+            } else {
+                Stop::MemoryBudget {
+                    open,
+                    at: now,
+                    mib: sim.max_memory_mib,
+                }
             });
+        }
+        if !self.room_for_next_question(open as u64 == self.demand.max_open) {
+            return Err(Stop::OutOfMemory { open, at: now });
         }
         // Drawn now (so each customer's draws do not depend on the policy),
         // scheduled only if nobody picks the question up at once.
@@ -168,5 +181,32 @@ impl<O: Observer> World<'_, O> {
         }
         self.schedule_patience(queue, r, patience);
         Ok(r)
+    }
+
+    /// Reserves, fallibly, the room the next question will take, so that a
+    /// machine with less memory than the budget ends the run with a message
+    /// instead of an abort in the allocator. Memory jumps when the slab of
+    /// questions doubles; the pools and the event heap, which grow with
+    /// it, follow soon after. So when the slab grows, the rest of the
+    /// per-question budget is reserved too for as many questions as the
+    /// slab now has room for, and given back at once: it only checks that
+    /// the address space is there. It errs early: those structures exist
+    /// already for the questions open now, and grow in steps of their own
+    /// (the event heap doubles at other moments), so the check asks for
+    /// room for all of them to double.
+    /// `exact` (the next question will stop the run): room for it alone.
+    fn room_for_next_question(&mut self, exact: bool) -> bool {
+        match self.questions.try_reserve_next(exact) {
+            Err(_) => false,
+            Ok(None) => true,
+            Ok(Some(_)) if exact => true,
+            Ok(Some(capacity)) => {
+                let rest = (super::BYTES_PER_OPEN_QUESTION as usize)
+                    .saturating_sub(std::mem::size_of::<Question>());
+                Vec::<u8>::new()
+                    .try_reserve_exact(capacity.saturating_mul(rest))
+                    .is_ok()
+            }
+        }
     }
 }

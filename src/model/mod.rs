@@ -67,28 +67,74 @@ pub enum Event {
     HourEnded,
 }
 
+/// What one open question costs in memory, all told: its slot in the
+/// slab, its places in the waiting pools, its pending events (patience,
+/// intervention delay), and the spare capacity of those growing vectors
+/// and heaps (up to half of them, just after they double). An upper bound
+/// measured on a runaway forum (peak resident memory over open questions,
+/// `a_runaway_forum_stays_within_its_memory_budget` in tests/faults.rs,
+/// which fails if the layout outgrows it).
+pub const BYTES_PER_OPEN_QUESTION: u64 = 256;
+
+/// How many questions a run may hold open: the cap
+/// (`simulation.max_open_questions`) or what fits the memory budget
+/// (`simulation.max_memory_mib`), whichever is smaller, so that an
+/// overloaded forum stops with a message instead of aborting in the
+/// allocator.
+pub fn open_question_limit(sim: &crate::scenario::Simulation) -> u64 {
+    sim.max_open_questions.min(memory_limit(sim))
+}
+
+/// The open questions that fit in `simulation.max_memory_mib`.
+pub fn memory_limit(sim: &crate::scenario::Simulation) -> u64 {
+    (sim.max_memory_mib << 20) / BYTES_PER_OPEN_QUESTION
+}
+
 /// Why a run stopped before its horizon.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Stop {
+    /// More open questions than `simulation.max_open_questions`.
     BacklogCap { open: usize, at: SimTime },
+    /// More open questions than fit in `simulation.max_memory_mib`.
+    MemoryBudget { open: usize, at: SimTime, mib: u64 },
+    /// The machine had less memory than the budget: growing the questions
+    /// failed.
+    OutOfMemory { open: usize, at: SimTime },
 }
 
 impl Stop {
     pub fn message(&self) -> String {
+        const OVERLOADED: &str = "the forum is overloaded (demand outruns experts and staff), so the backlog would grow without bound";
         match self {
             Stop::BacklogCap { open, at } => format!(
-                "stopped at day {:.1}: {open} open questions reached simulation.max_open_questions; \
-                 the forum is overloaded (demand outruns experts and staff), so the backlog would grow without bound",
+                "stopped at day {:.1}: {open} open questions reached simulation.max_open_questions; {OVERLOADED}",
+                at.as_days()
+            ),
+            Stop::MemoryBudget { open, at, mib } => format!(
+                "stopped at day {:.1}: {open} open questions reached the memory budget, simulation.max_memory_mib = {mib} \
+                 (about {BYTES_PER_OPEN_QUESTION} bytes per open question), before simulation.max_open_questions; {OVERLOADED}",
+                at.as_days()
+            ),
+            Stop::OutOfMemory { open, at } => format!(
+                "stopped at day {:.1}: out of memory with {open} open questions, before simulation.max_open_questions \
+                 (the machine has less memory than simulation.max_memory_mib: lower it); {OVERLOADED}",
                 at.as_days()
             ),
         }
     }
 }
 
-/// Receives what a run streams out: one row per simulated hour, and one
-/// row per question when asked for.
+/// Events between two `Observer::progress` calls: a few dozen calls a
+/// second at the engine's speed, too few to cost anything.
+const EVENTS_PER_PROGRESS: u32 = 1 << 16;
+
+/// Receives what a run streams out: one row per simulated hour, one row
+/// per question when asked for, and the simulated time now and then.
 pub trait Observer {
     fn hour(&mut self, _row: &HourRow) {}
+    /// The simulated time, every `EVENTS_PER_PROGRESS` events: progress
+    /// within an hour, for runs whose hours take long to simulate.
+    fn progress(&mut self, _now: SimTime) {}
     fn question(&mut self, _row: &QuestionRow) {}
     fn wants_questions(&self) -> bool {
         false
@@ -144,6 +190,8 @@ pub struct World<'a, O: Observer> {
     presence: WeeklyProfile,
     session_mean_ms: f64,
     roster: Roster,
+    /// Events left until the next `Observer::progress` call.
+    progress_countdown: u32,
 }
 
 impl<'a, O: Observer> World<'a, O> {
@@ -179,6 +227,7 @@ impl<'a, O: Observer> World<'a, O> {
             presence: WeeklyProfile::new(&sc.experts.presence_hourly, &sc.experts.presence_weekly),
             session_mean_ms: sc.experts.session.mean(),
             roster: Roster::new(sc),
+            progress_countdown: EVENTS_PER_PROGRESS,
         };
         world.schedule_next_arrival(queue);
         for _ in 0..sc.experts.initial {
@@ -319,6 +368,11 @@ impl<O: Observer> Model for World<'_, O> {
         queue: &mut EventQueue<Event>,
     ) -> Result<(), Stop> {
         self.now = now;
+        self.progress_countdown -= 1;
+        if self.progress_countdown == 0 {
+            self.progress_countdown = EVENTS_PER_PROGRESS;
+            self.observer.progress(now);
+        }
         match event {
             Event::QuestionArrived => self.on_question_arrived(queue)?,
             Event::InterventionDelayElapsed(r) => self.on_intervention_delay_elapsed(queue, r),

@@ -19,7 +19,7 @@ use crate::metrics::Responder;
 use crate::rng::SimRng;
 use crate::scenario::{Priority, TopicId};
 use crate::time::{SimDuration, SimTime};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, TryReserveError};
 
 /// A reference to a question that knows which occupant of a slot it meant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -234,6 +234,21 @@ impl Questions {
     /// The customer's own generator (patience, acceptance, voice or exit).
     pub fn customer_rng(&mut self, r: QuestionRef) -> Option<&mut SimRng> {
         self.slab.get_mut(r).map(|q| &mut q.rng)
+    }
+
+    /// Makes room for the next question if the slab is full (only for it
+    /// if `exact`), so that its growth fails with an error, not an abort.
+    /// Returns the new capacity if it grew.
+    pub fn try_reserve_next(&mut self, exact: bool) -> Result<Option<usize>, TryReserveError> {
+        let slots = &mut self.slab.slots;
+        if !self.slab.free.is_empty() || slots.len() < slots.capacity() {
+            return Ok(None);
+        }
+        match exact {
+            true => slots.try_reserve_exact(1)?,
+            false => slots.try_reserve(1)?,
+        }
+        Ok(Some(slots.capacity()))
     }
 
     /// Open questions.

@@ -99,6 +99,10 @@ impl<A: Observer, B: Observer> Observer for Both<'_, A, B> {
         self.0.hour(row);
         self.1.hour(row);
     }
+    fn progress(&mut self, now: crate::time::SimTime) {
+        self.0.progress(now);
+        self.1.progress(now);
+    }
     fn question(&mut self, row: &QuestionRow) {
         if self.0.wants_questions() {
             self.0.question(row);

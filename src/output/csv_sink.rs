@@ -8,6 +8,7 @@ use super::atomic::AtomicFile;
 use super::table::Sparkline;
 use crate::metrics::summary::{HourRow, QuestionRow};
 use crate::model::Observer;
+use crate::time::{MS_PER_HOUR, SimTime};
 use std::io;
 use std::path::Path;
 
@@ -15,8 +16,9 @@ pub struct CsvSink {
     hours: Option<csv::Writer<AtomicFile>>,
     questions: Option<csv::Writer<AtomicFile>>,
     error: Option<io::Error>,
-    /// Called with the simulated hour after each hour row (progress).
-    on_hour: Box<dyn FnMut(u64)>,
+    /// Called with the simulated time after each hour row and every few
+    /// thousand events (progress).
+    on_progress: Box<dyn FnMut(SimTime)>,
     /// The backlog over the run, for the terminal.
     pub sparkline: Sparkline,
 }
@@ -25,7 +27,7 @@ impl CsvSink {
     pub fn create(
         dir: Option<&Path>,
         trace: bool,
-        on_hour: Box<dyn FnMut(u64)>,
+        on_progress: Box<dyn FnMut(SimTime)>,
         total_hours: u64,
     ) -> io::Result<CsvSink> {
         let open = |name: &str| -> io::Result<csv::Writer<AtomicFile>> {
@@ -38,7 +40,7 @@ impl CsvSink {
             hours: dir.map(|_| open(HOURS)).transpose()?,
             questions: if trace { Some(open(QUESTIONS)?) } else { None },
             error: None,
-            on_hour,
+            on_progress,
             sparkline: Sparkline::new(total_hours, 60),
         })
     }
@@ -84,7 +86,11 @@ impl Observer for CsvSink {
             let result = w.serialize(row);
             self.keep_error(HOURS, result);
         }
-        (self.on_hour)(row.hour + 1);
+        (self.on_progress)(SimTime((row.hour + 1) * MS_PER_HOUR));
+    }
+
+    fn progress(&mut self, now: SimTime) {
+        (self.on_progress)(now);
     }
 
     fn question(&mut self, row: &QuestionRow) {

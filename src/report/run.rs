@@ -7,24 +7,119 @@
 
 use super::charts::{self, BLUE, GREEN, Line, LineChart, ORANGE, SKY, VERMILLION, short_hours};
 use super::html::{Figure, Page};
-use super::{ReportError, corrupt, read_csv};
+use super::{ReportError, corrupt};
 use crate::metrics::summary::Summary;
 use crate::output::bands;
 use serde_json::Value;
 use std::path::Path;
 
-/// What the charts need from `timeseries.csv`, one entry per hour.
-#[derive(Default)]
+/// The last two weeks, hour by hour: what the zoomed backlog chart draws.
+const ZOOM_HOURS: usize = 24 * 14;
+
+/// Up to this many hours (two years), the whole-run charts go by day;
+/// past it, by week.
+const DAILY_UP_TO_HOURS: usize = 24 * 730;
+
+/// Consecutive hours of `timeseries.csv` folded into one point of each
+/// whole-run chart, in row order (so the sums and means are those of the
+/// hourly values, to the bit).
+#[derive(Clone, Copy)]
+struct Bucket {
+    hours: usize,
+    backlog_mean: f64,
+    backlog_peak: f64,
+    answers_expert: f64,
+    answers_staff: f64,
+    back_office: f64,
+    experts_active: f64,
+    experts_online: f64,
+}
+
+impl Bucket {
+    fn new() -> Bucket {
+        Bucket {
+            hours: 0,
+            backlog_mean: 0.0,
+            backlog_peak: f64::NEG_INFINITY,
+            answers_expert: 0.0,
+            answers_staff: 0.0,
+            back_office: 0.0,
+            experts_active: 0.0,
+            experts_online: 0.0,
+        }
+    }
+
+    fn add(&mut self, row: &Row) {
+        self.hours += 1;
+        self.backlog_mean += row.backlog_mean;
+        self.backlog_peak = self.backlog_peak.max(row.backlog);
+        self.answers_expert += row.answers_expert;
+        self.answers_staff += row.answers_staff;
+        self.back_office += row.back_office;
+        self.experts_active = row.experts_active;
+        self.experts_online += row.experts_online;
+    }
+}
+
+/// One row of `timeseries.csv`, the columns the charts read.
+struct Row {
+    hour: f64,
+    backlog: f64,
+    backlog_mean: f64,
+    on_shift: f64,
+    answers_expert: f64,
+    answers_staff: f64,
+    back_office: f64,
+    experts_active: f64,
+    experts_online: f64,
+}
+
+/// What the charts need from `timeseries.csv`, read once row by row, so
+/// that memory does not grow with the horizon as the file does (942 MB
+/// for 200 years): the rows counted, the first two years by day, the
+/// whole run by week (at most 10,436 weeks in the 200 years a horizon may
+/// last), and the last two weeks by hour.
 struct Series {
-    hour: Vec<f64>,
-    backlog: Vec<f64>,
-    backlog_mean: Vec<f64>,
-    on_shift: Vec<f64>,
-    answers_expert: Vec<f64>,
-    answers_staff: Vec<f64>,
-    back_office: Vec<f64>,
-    experts_active: Vec<f64>,
-    experts_online: Vec<f64>,
+    rows: usize,
+    days: Vec<Bucket>,
+    weeks: Vec<Bucket>,
+    /// (hour, backlog_mean, staff on shift) of the last `ZOOM_HOURS` rows.
+    last_hours: std::collections::VecDeque<(f64, f64, f64)>,
+}
+
+impl Series {
+    fn new() -> Series {
+        Series {
+            rows: 0,
+            days: Vec::new(),
+            weeks: Vec::new(),
+            last_hours: std::collections::VecDeque::with_capacity(ZOOM_HOURS),
+        }
+    }
+
+    fn add(&mut self, row: Row) {
+        let n = self.rows;
+        if n < DAILY_UP_TO_HOURS {
+            if n.is_multiple_of(24) {
+                self.days.push(Bucket::new());
+            }
+            if let Some(day) = self.days.last_mut() {
+                day.add(&row);
+            }
+        }
+        if n.is_multiple_of(24 * 7) {
+            self.weeks.push(Bucket::new());
+        }
+        if let Some(week) = self.weeks.last_mut() {
+            week.add(&row);
+        }
+        if self.last_hours.len() == ZOOM_HOURS {
+            self.last_hours.pop_front();
+        }
+        self.last_hours
+            .push_back((row.hour, row.backlog_mean, row.on_shift));
+        self.rows += 1;
+    }
 }
 
 /// The `timeseries.csv` columns the charts read, in the order of the
@@ -77,57 +172,57 @@ fn number(
 }
 
 fn read_series(path: &Path) -> Result<Series, ReportError> {
-    let (headers, rows) = read_csv(path)?;
+    let mut reader = csv::Reader::from_path(path).map_err(|e| corrupt(path, e.to_string()))?;
+    let headers = reader
+        .headers()
+        .map_err(|e| corrupt(path, e.to_string()))?
+        .clone();
     let what = "a timeseries.csv written by entraide run";
     let cols = COLUMNS
         .iter()
         .map(|name| column(path, &headers, name, what))
         .collect::<Result<Vec<_>, _>>()?;
-    let mut s = Series::default();
-    for (line, record) in rows.iter().enumerate() {
+    let mut s = Series::new();
+    // One record, reused: the file is never held whole.
+    let mut record = csv::StringRecord::new();
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => return Err(corrupt(path, e.to_string())),
+        }
+        let line = s.rows;
         let mut values = [0.0; 9];
         for (v, &c) in values.iter_mut().zip(&cols) {
-            *v = number(path, record, c, line)?;
+            *v = number(path, &record, c, line)?;
         }
         let [
             hour,
             backlog,
             backlog_mean,
             on_shift,
-            e,
-            st,
-            bo,
-            active,
-            online,
+            answers_expert,
+            answers_staff,
+            back_office,
+            experts_active,
+            experts_online,
         ] = values;
-        s.hour.push(hour);
-        s.backlog.push(backlog);
-        s.backlog_mean.push(backlog_mean);
-        s.on_shift.push(on_shift);
-        s.answers_expert.push(e);
-        s.answers_staff.push(st);
-        s.back_office.push(bo);
-        s.experts_active.push(active);
-        s.experts_online.push(online);
+        s.add(Row {
+            hour,
+            backlog,
+            backlog_mean,
+            on_shift,
+            answers_expert,
+            answers_staff,
+            back_office,
+            experts_active,
+            experts_online,
+        });
+    }
+    if s.rows == 0 {
+        return Err(corrupt(path, "no rows"));
     }
     Ok(s)
-}
-
-/// Aggregates hourly values into buckets of `size` hours.
-fn buckets(values: &[f64], size: usize, f: fn(&[f64]) -> f64) -> Vec<f64> {
-    values.chunks(size.max(1)).map(f).collect()
-}
-fn mean(v: &[f64]) -> f64 {
-    v.iter().sum::<f64>() / v.len().max(1) as f64
-}
-fn max(v: &[f64]) -> f64 {
-    v.iter().copied().fold(f64::NEG_INFINITY, f64::max)
-}
-fn sum(v: &[f64]) -> f64 {
-    v.iter().sum()
-}
-fn last(v: &[f64]) -> f64 {
-    v.last().copied().unwrap_or(0.0)
 }
 
 fn pct(x: Option<f64>) -> String {
@@ -411,32 +506,41 @@ fn plain(points: Vec<(f64, f64)>) -> Track {
 
 impl Tracks {
     fn of_run(series: &Series) -> Tracks {
-        let n = series.hour.len();
         // Whole horizon: days (or weeks past two years), so the chart stays light.
-        let bucket = if n > 24 * 730 { 24 * 7 } else { 24 };
-        let x: Vec<f64> = (0..n.div_ceil(bucket))
-            .map(|i| (i * bucket) as f64 / 24.0)
-            .collect();
-        let line = |values: &[f64], f: fn(&[f64]) -> f64| {
-            plain(x.iter().copied().zip(buckets(values, bucket, f)).collect())
+        let (buckets, bucket) = if series.rows > DAILY_UP_TO_HOURS {
+            (&series.weeks, 24 * 7)
+        } else {
+            (&series.days, 24)
         };
-        let from = n - (24 * 14).min(n);
+        let line = |value: fn(&Bucket) -> f64| {
+            plain(
+                buckets
+                    .iter()
+                    .enumerate()
+                    .map(|(i, b)| ((i * bucket) as f64 / 24.0, value(b)))
+                    .collect(),
+            )
+        };
         Tracks {
             unit: if bucket == 24 { "day" } else { "week" },
-            backlog_mean: line(&series.backlog_mean, mean),
-            backlog_peak: line(&series.backlog, max),
-            answers_expert: line(&series.answers_expert, sum),
-            answers_staff: line(&series.answers_staff, sum),
-            back_office: line(&series.back_office, sum),
-            experts_active: line(&series.experts_active, last),
-            experts_online: line(&series.experts_online, mean),
+            backlog_mean: line(|b| b.backlog_mean / b.hours.max(1) as f64),
+            backlog_peak: line(|b| b.backlog_peak),
+            answers_expert: line(|b| b.answers_expert),
+            answers_staff: line(|b| b.answers_staff),
+            back_office: line(|b| b.back_office),
+            experts_active: line(|b| b.experts_active),
+            experts_online: line(|b| b.experts_online / b.hours.max(1) as f64),
             zoom: plain(
-                (from..n)
-                    .map(|i| (series.hour[i] / 24.0, series.backlog_mean[i]))
+                series
+                    .last_hours
+                    .iter()
+                    .map(|&(hour, backlog_mean, _)| (hour / 24.0, backlog_mean))
                     .collect(),
             ),
-            zoom_on_shift: (from..n)
-                .map(|i| (series.hour[i] / 24.0, series.on_shift[i]))
+            zoom_on_shift: series
+                .last_hours
+                .iter()
+                .map(|&(hour, _, on_shift)| (hour / 24.0, on_shift))
                 .collect(),
         }
     }
@@ -469,14 +573,21 @@ struct BandTable {
     columns: Vec<[Vec<f64>; 3]>,
 }
 
-fn read_bands(path: &Path) -> Result<BandTable, ReportError> {
+/// Reads a band file row by row, keeping its last `keep` rows (all with
+/// `usize::MAX`): the hourly file spans the whole horizon, and the charts
+/// draw its last two weeks alone.
+fn read_bands(path: &Path, keep: usize) -> Result<BandTable, ReportError> {
     if !path.exists() {
         return Err(corrupt(
             path,
             "missing: a replicated run writes it (entraide run SCENARIO --replications N --out DIR)",
         ));
     }
-    let (headers, rows) = read_csv(path)?;
+    let mut reader = csv::Reader::from_path(path).map_err(|e| corrupt(path, e.to_string()))?;
+    let headers = reader
+        .headers()
+        .map_err(|e| corrupt(path, e.to_string()))?
+        .clone();
     let col = |name: &str| {
         column(
             path,
@@ -485,22 +596,52 @@ fn read_bands(path: &Path) -> Result<BandTable, ReportError> {
             "a band file written by entraide run --replications",
         )
     };
-    let number = |record: &csv::StringRecord, c: usize, line: usize| number(path, record, c, line);
     let hour_col = col("hour")?;
+    // Per measure of `output::bands::MEASURES`: its mean, lo and hi columns.
+    let mut cols = Vec::new();
+    for m in &bands::MEASURES {
+        let mut triple = [0; 3];
+        for (c, suffix) in triple.iter_mut().zip(["mean", "lo", "hi"]) {
+            *c = col(&format!("{}_{suffix}", m.name))?;
+        }
+        cols.push(triple);
+    }
+    let mut rows: std::collections::VecDeque<(f64, Vec<[f64; 3]>)> =
+        std::collections::VecDeque::new();
+    let mut record = csv::StringRecord::new();
+    let mut line = 0;
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => return Err(corrupt(path, e.to_string())),
+        }
+        let hour = number(path, &record, hour_col, line)?;
+        let mut values = Vec::with_capacity(cols.len());
+        for triple in &cols {
+            let mut v = [0.0; 3];
+            for (x, &c) in v.iter_mut().zip(triple) {
+                *x = number(path, &record, c, line)?;
+            }
+            values.push(v);
+        }
+        if rows.len() == keep {
+            rows.pop_front();
+        }
+        rows.push_back((hour, values));
+        line += 1;
+    }
+    if line == 0 {
+        return Err(corrupt(path, "no rows"));
+    }
     let mut table = BandTable {
-        hour: Vec::with_capacity(rows.len()),
+        hour: rows.iter().map(|r| r.0).collect(),
         columns: Vec::new(),
     };
-    for (line, record) in rows.iter().enumerate() {
-        table.hour.push(number(record, hour_col, line)?);
-    }
-    for m in &bands::MEASURES {
+    for m in 0..cols.len() {
         let mut triple: [Vec<f64>; 3] = Default::default();
-        for (values, suffix) in triple.iter_mut().zip(["mean", "lo", "hi"]) {
-            let c = col(&format!("{}_{suffix}", m.name))?;
-            for (line, record) in rows.iter().enumerate() {
-                values.push(number(record, c, line)?);
-            }
+        for (k, values) in triple.iter_mut().enumerate() {
+            *values = rows.iter().map(|r| r.1[m][k]).collect();
         }
         table.columns.push(triple);
     }
@@ -554,8 +695,8 @@ pub fn build(
     let tracks = match replicated {
         None => Tracks::of_run(&read_series(&dir.join("timeseries.csv"))?),
         Some(_) => Tracks::of_bands(
-            &read_bands(&dir.join(bands::DAILY_FILE))?,
-            &read_bands(&dir.join(bands::HOURLY_FILE))?,
+            &read_bands(&dir.join(bands::DAILY_FILE), usize::MAX)?,
+            &read_bands(&dir.join(bands::HOURLY_FILE), ZOOM_HOURS)?,
         ),
     };
     let values = match replicated {
@@ -947,6 +1088,47 @@ mod tests {
         assert_eq!(single.show(&["a", "1h"], Unit::Hours), "30 min");
     }
 
+    /// Issue 9: `report` read timeseries.csv whole, so its memory grew
+    /// with the horizon. Twenty years of rows leave the reader holding two
+    /// years of days, the weeks and two weeks of hours; and the charts'
+    /// points are those of the hourly values.
+    #[test]
+    fn the_reader_holds_a_bounded_number_of_rows() {
+        let hours = 24 * 365 * 20;
+        let dir = std::env::temp_dir().join(format!("entraide-report-long-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("timeseries.csv");
+        let mut text = COLUMNS.join(",") + "\n";
+        for h in 0..hours {
+            // backlog, its mean, staff, answers by experts and staff, back
+            // office, experts active and online.
+            let b = h % 50;
+            text += &format!("{h},{b},{}.5,{},1,2,3,{},{}.25\n", b, h % 2, h / 24, h % 3);
+        }
+        std::fs::write(&path, text).unwrap();
+        let series = read_series(&path);
+        let _ = std::fs::remove_dir_all(&dir);
+        let s = series.unwrap();
+        assert_eq!(s.rows, hours);
+        assert_eq!(s.days.len(), 730);
+        assert_eq!(s.weeks.len(), hours.div_ceil(24 * 7));
+        assert_eq!(s.last_hours.len(), ZOOM_HOURS);
+        assert_eq!(s.last_hours.back().unwrap().0, (hours - 1) as f64);
+        let week = s.weeks[1];
+        assert_eq!(week.hours, 168);
+        assert_eq!(week.backlog_peak, 49.0);
+        assert_eq!(week.answers_staff, 2.0 * 168.0);
+        assert_eq!(
+            week.experts_active,
+            ((2 * 168 - 1) / 24) as f64,
+            "the last hour's"
+        );
+        let tracks = Tracks::of_run(&s);
+        assert_eq!(tracks.unit, "week");
+        assert_eq!(tracks.backlog_mean.points.len(), s.weeks.len());
+        assert_eq!(tracks.zoom.points.len(), ZOOM_HOURS);
+    }
+
     #[test]
     fn reads_what_the_writer_writes() {
         let row = HourRow {
@@ -982,17 +1164,19 @@ mod tests {
         let series = read_series(&path);
         let _ = std::fs::remove_dir_all(&dir);
         let s = series.unwrap();
+        let (day, (hour, backlog_mean, on_shift)) = (s.days[0], s.last_hours[0]);
         let read = [
-            s.hour[0],
-            s.backlog[0],
-            s.backlog_mean[0],
-            s.on_shift[0],
-            s.answers_expert[0],
-            s.answers_staff[0],
-            s.back_office[0],
-            s.experts_active[0],
-            s.experts_online[0],
+            hour,
+            day.backlog_peak,
+            backlog_mean,
+            on_shift,
+            day.answers_expert,
+            day.answers_staff,
+            day.back_office,
+            day.experts_active,
+            day.experts_online,
         ];
+        assert_eq!(day.backlog_mean, backlog_mean);
         assert_eq!(read, hour_values(&row));
     }
 }

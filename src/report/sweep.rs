@@ -191,6 +191,44 @@ const RETENTIONS: [Measure; 4] = [
     },
 ];
 
+/// Not a measure: how many of a point's runs stopped at the backlog cap
+/// (points.csv `capped`), shown beside the means they are left out of.
+const CAPPED: Measure = Measure {
+    column: "capped",
+    title: "Runs stopped at the cap",
+    unit: "runs",
+    higher_is_better: false,
+    format: count,
+    difference: count,
+};
+
+/// The points with runs stopped at the backlog cap: (point, capped, runs).
+fn capped_points(points: &Points) -> Vec<(usize, u64, u64)> {
+    (0..points.rows.len())
+        .filter_map(|p| {
+            let capped = points.value(p, CAPPED.column)? as u64;
+            let runs = points.value(p, "runs")? as u64;
+            (capped > 0).then_some((p, capped, runs))
+        })
+        .collect()
+}
+
+/// The note on a point with capped runs: how many, and what its means are.
+fn capped_note(label: &str, capped: u64, runs: u64) -> String {
+    let complete = runs - capped.min(runs);
+    let means = if complete == 0 {
+        "so it has no means".to_string()
+    } else {
+        format!(
+            "its means are over the {complete} complete run{}",
+            if complete == 1 { "" } else { "s" }
+        )
+    };
+    format!(
+        "At {label}, {capped} of {runs} runs stopped at the backlog cap (simulation.max_open_questions): the forum is overloaded there, and {means}."
+    )
+}
+
 /// The longest retention horizon the runs reached; expert share if none.
 fn retention(points: &Points) -> &'static Measure {
     RETENTIONS
@@ -384,26 +422,42 @@ pub fn build(manifest: &Manifest, dir: &Path) -> Result<Page, ReportError> {
             ))?,
         ));
     }
-    // A table of every point.
+    // A table of every point, with a column of capped runs if any.
     let measures = [&P90, &BACKLOG, retention, &SHARE];
-    let table = point_table(
-        plan,
-        factors,
-        points.rows.len(),
-        &measures,
-        "",
-        |p, m| match (points.mean(p, m.column), points.ci(p, m.column)) {
+    let capped = capped_points(&points);
+    let mut columns = measures.to_vec();
+    if !capped.is_empty() {
+        columns.push(&CAPPED);
+    }
+    let table = point_table(plan, factors, points.rows.len(), &columns, "", |p, m| {
+        if m.column == CAPPED.column {
+            let of = |c: &str| points.value(p, c).map_or("-".into(), count);
+            return format!("{} of {}", of(CAPPED.column), of("runs"));
+        }
+        match (points.mean(p, m.column), points.ci(p, m.column)) {
             (Some(v), Some(ci)) => format!("{} ± {}", (m.format)(v), (m.format)(ci)),
             (Some(v), None) => (m.format)(v),
             _ => "-".into(),
-        },
-    );
+        }
+    });
     sections.push((
         "table-points".to_string(),
         "Every grid point".to_string(),
-        "Mean ± 95 % confidence half-width over the replications.".to_string(),
+        if capped.is_empty() {
+            "Mean ± 95 % confidence half-width over the replications.".to_string()
+        } else {
+            "Mean ± 95 % confidence half-width over the replications that ran to the horizon: runs stopped at the backlog cap are counted apart and left out of the means.".to_string()
+        },
         table,
     ));
+    for &(p, c, runs) in &capped {
+        let label = if factors.is_empty() {
+            "the only point".to_string()
+        } else {
+            format!("point {p} ({})", label_of(p))
+        };
+        notes.push(capped_note(&label, c, runs));
+    }
     // The paired differences with the baseline (absent from a points.csv
     // of an older entraide).
     let baseline = plan.baseline.point as usize;

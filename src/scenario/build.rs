@@ -130,12 +130,14 @@ fn read_simulation(s: &mut Section) -> Simulation {
         1,
         100_000_000,
     );
+    let max_memory_mib = s.integer("max_memory_mib", defaults::MAX_MEMORY_MIB, 16, 1 << 20);
     Simulation {
         horizon,
         warmup,
         seed,
         response_targets,
         max_open_questions,
+        max_memory_mib,
     }
 }
 

@@ -6,14 +6,45 @@ use super::Loaded;
 use super::error::{Problem, ScenarioError};
 use super::overrides;
 use super::types::Scenario;
+use std::io::{self, Read};
 use std::path::Path;
+
+/// The largest input file entraide reads: a scenario, a base it extends, a
+/// sweep file. Real ones are a few KiB; the bound keeps a wrong path
+/// (`/dev/zero`, a log, a data file) from filling memory before the parser
+/// can say it is not a scenario.
+pub const MAX_INPUT_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Reads a text input file whole, refusing one larger than
+/// `MAX_INPUT_BYTES` after reading at most one byte more.
+pub fn read_input(path: &Path) -> io::Result<String> {
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(MAX_INPUT_BYTES + 1)
+        .read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_INPUT_BYTES {
+        return Err(io::Error::new(
+            io::ErrorKind::FileTooLarge,
+            format!(
+                "larger than {} MiB, the limit on an input file (is it the right file?)",
+                MAX_INPUT_BYTES >> 20
+            ),
+        ));
+    }
+    String::from_utf8(bytes).map_err(|_| {
+        io::Error::new(
+            io::ErrorKind::InvalidData,
+            "not UTF-8 text (is it the right file?)",
+        )
+    })
+}
 
 /// How deep `extends` chains may go (a guard against cycles).
 const MAX_EXTENDS_DEPTH: usize = 8;
 
 pub(super) fn read_tree(path: &Path, depth: usize) -> Result<toml::Table, ScenarioError> {
     let file = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|error| ScenarioError::Read {
+    let text = read_input(path).map_err(|error| ScenarioError::Read {
         file: file.clone(),
         error,
     })?;
@@ -109,7 +140,7 @@ pub(super) fn validate(
             }
         }
     }
-    let (scenario, warnings, mut found) = Scenario::from_toml(&table);
+    let (scenario, mut warnings, mut found) = Scenario::from_toml(&table);
     for p in &mut found {
         if set_paths
             .iter()
@@ -120,6 +151,8 @@ pub(super) fn validate(
     }
     problems.extend(found);
     if problems.is_empty() {
+        // Only a valid scenario has rates worth estimating from.
+        warnings.extend(super::cost::warnings(&scenario));
         Ok(Loaded { scenario, warnings })
     } else {
         Err(ScenarioError::Invalid {

@@ -10,6 +10,7 @@
 //! `error`.
 
 mod build;
+pub mod cost;
 pub mod defaults;
 mod distribution;
 mod error;
@@ -23,6 +24,7 @@ mod types;
 mod values;
 
 pub use error::{ScenarioError, clip_long_values, shorten};
+pub use load::{MAX_INPUT_BYTES, read_input};
 pub use types::*;
 
 use std::path::Path;

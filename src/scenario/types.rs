@@ -68,6 +68,9 @@ pub struct Simulation {
     pub seed: u64,
     pub response_targets: Vec<SimDuration>,
     pub max_open_questions: u64,
+    /// The memory the open questions may take, in MiB: the run stops when
+    /// they would need more (see `model::open_question_limit`).
+    pub max_memory_mib: u64,
 }
 
 #[derive(Debug, Clone)]

@@ -44,6 +44,12 @@ pub const RETENTION_365D: Measure = Measure {
     value: |s| s.experts.retention_365d,
 };
 
+/// Whether the run lasted past its warm-up, so that the measures taken
+/// after it exist.
+fn measured(s: &Summary) -> bool {
+    s.scenario.measured_days > 0.0
+}
+
 /// The fixed measures, in column order. Shares within the scenario's
 /// response targets are added after these (`first_response_within_4h`,
 /// ...), then `stopped_early`.
@@ -70,14 +76,17 @@ pub const MEASURES: &[Measure] = &[
         column: "resolution_p90_hours",
         value: |s| s.resolution.p90_hours,
     },
+    // The mean and the peak are taken after the warm-up: a run that
+    // stopped during it has none (the summary's 0 would read as "no
+    // backlog").
     Measure {
         column: "backlog_mean",
-        value: |s| Some(s.backlog.mean),
+        value: |s| measured(s).then_some(s.backlog.mean),
     },
     BACKLOG_P90,
     Measure {
         column: "backlog_peak",
-        value: |s| Some(s.backlog.peak as f64),
+        value: |s| measured(s).then_some(s.backlog.peak as f64),
     },
     Measure {
         column: "backlog_end",

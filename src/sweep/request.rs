@@ -74,7 +74,13 @@ impl Request {
 /// each factor. Returns `None` if the file is a plain scenario.
 pub fn read_sweep_file(path: &Path) -> Result<Option<Request>, SweepError> {
     let file = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(io_at(path))?;
+    let text = crate::scenario::read_input(path).map_err(|error| match error.kind() {
+        // Not a file entraide could ever read: bad input (exit 2).
+        std::io::ErrorKind::FileTooLarge | std::io::ErrorKind::InvalidData => {
+            SweepError::Usage(format!("{file}: cannot read: {error}"))
+        }
+        _ => io_at(path)(error),
+    })?;
     let table: toml::Table = match text.parse() {
         Ok(t) => t,
         // Not TOML at all: let the scenario reader say so with its message.

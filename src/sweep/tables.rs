@@ -209,13 +209,23 @@ fn read_runs(
 /// Memory: replications × measures values.
 type BaselineRuns = Vec<Option<Vec<Option<f64>>>>;
 
-/// The statistics of one point, fed its runs in run order: the moments of
-/// each measure, and those of each measure's paired difference with the
+/// Whether a run stopped at the backlog cap (its `stopped_early` column,
+/// the last measure, is 1). Such a run covers only part of the horizon,
+/// and the most overloaded part at that: averaged with complete runs, it
+/// would make an overloaded point look better than it is.
+fn capped(row: &RunRow) -> bool {
+    row.values.last() == Some(&Some(1.0))
+}
+
+/// The statistics of one point, fed its runs in run order: how many runs
+/// and how many of them were capped, the moments of each measure over the
+/// complete runs, and those of each measure's paired difference with the
 /// baseline (the same replication, so the same seed), over the
-/// replications where both have a value.
+/// replications where both are complete and have a value.
 struct PointStats {
     point: u64,
     runs: u64,
+    capped: u64,
     values: Vec<Moments>,
     differences: Vec<Moments>,
 }
@@ -225,6 +235,7 @@ impl PointStats {
         PointStats {
             point,
             runs: 0,
+            capped: 0,
             values: vec![Moments::default(); measures],
             differences: vec![Moments::default(); measures],
         }
@@ -232,10 +243,14 @@ impl PointStats {
 
     fn add(&mut self, row: &RunRow, baseline: &BaselineRuns) {
         self.runs += 1;
+        if capped(row) {
+            self.capped += 1;
+            return;
+        }
         let base = baseline
             .get(row.replication as usize)
             .and_then(Option::as_ref);
-        for (i, x) in row.values.iter().enumerate() {
+        for (i, x) in row.values.iter().take(self.values.len()).enumerate() {
             let Some(x) = *x else { continue };
             self.values[i].add(x);
             if let Some(Some(b)) = base.map(|b| b[i]) {
@@ -259,11 +274,15 @@ impl PointStats {
 /// Computes `points.csv` from `runs.csv` in two streaming passes: the
 /// first reads the baseline point's rows, the second the moments of every
 /// point and of its paired differences with the baseline. Both run in run
-/// order, so the bytes depend on the set of runs alone.
+/// order, so the bytes depend on the set of runs alone. Runs stopped at
+/// the backlog cap are counted in `capped` and left out of the moments;
+/// `stopped_early`, the last measure of `runs.csv`, is that count's
+/// source, not a measure of its own here.
 pub fn write_points(dir: &Path, plan: &Plan, targets: &[String]) -> io::Result<()> {
     let layout = Layout::new(plan);
-    let measure_names = measures::columns(targets);
+    let mut measure_names = measures::columns(targets);
     let m = measure_names.len();
+    measure_names.pop(); // stopped_early: counted in `capped`
     let replication_col = 1 + layout.columns(plan).len();
     let first_measure = replication_col + 2;
     let mut baseline: BaselineRuns = vec![None; plan.replications as usize];
@@ -273,6 +292,7 @@ pub fn write_points(dir: &Path, plan: &Plan, targets: &[String]) -> io::Result<(
             break; // runs are in run order: the baseline is behind us
         }
         if row.point == plan.baseline.point
+            && !capped(&row)
             && let Some(slot) = baseline.get_mut(row.replication as usize)
         {
             *slot = Some(row.values);
@@ -281,7 +301,7 @@ pub fn write_points(dir: &Path, plan: &Plan, targets: &[String]) -> io::Result<(
     let mut out = AtomicFile::create(&dir.join(POINTS))?;
     let mut header = vec!["point".to_string()];
     header.extend(layout.columns(plan));
-    header.push("runs".into());
+    header.extend(["runs".into(), "capped".into()]);
     for m in &measure_names {
         header.extend([
             format!("{m}_mean"),
@@ -295,7 +315,7 @@ pub fn write_points(dir: &Path, plan: &Plan, targets: &[String]) -> io::Result<(
     let flush = |out: &mut AtomicFile, stats: PointStats| {
         let mut fields = vec![stats.point.to_string()];
         fields.extend(layout.fields(plan, stats.point));
-        fields.push(stats.runs.to_string());
+        fields.extend([stats.runs.to_string(), stats.capped.to_string()]);
         fields.extend(stats.fields());
         writeln!(out, "{}", csv_line(&fields))
     };
@@ -308,7 +328,7 @@ pub fn write_points(dir: &Path, plan: &Plan, targets: &[String]) -> io::Result<(
             flush(&mut out, done)?;
         }
         current
-            .get_or_insert_with(|| PointStats::new(row.point, m))
+            .get_or_insert_with(|| PointStats::new(row.point, measure_names.len()))
             .add(&row, &baseline);
     }
     if let Some(done) = current.take() {

@@ -51,6 +51,10 @@ pub const INTENSIVE: &[(&str, &str)] = &[
     ("simulation.warmup", "time"),
     ("simulation.seed", "randomness, not size"),
     ("simulation.response_targets", "times"),
+    (
+        "simulation.max_memory_mib",
+        "the machine's memory, not the forum's size; a forum that is not overloaded stays far below it",
+    ),
     ("demand.hourly_profile", "relative weights, mean 1"),
     ("demand.weekly_profile", "relative weights, mean 1"),
     ("demand.topics.*.share", "a share of the questions"),

@@ -30,6 +30,9 @@ pub const TARGETS: [SimDuration; 3] = [
     SimDuration(24 * MS_PER_HOUR),
 ];
 pub const MAX_OPEN_QUESTIONS: u64 = 1_000_000;
+/// 4 GiB: about 14 million open questions, far above any forum that is not
+/// overloaded, and within the memory of a CI runner or a laptop.
+pub const MAX_MEMORY_MIB: u64 = 4096;
 
 pub const HOURLY_PROFILE: [f64; 24] = [1.0; 24];
 pub const WEEKLY_PROFILE: [f64; 7] = [1.0; 7];

@@ -100,6 +100,12 @@ pub fn reference() -> Vec<FieldDoc> {
             "1 to 100000000",
         ),
         field(
+            "simulation.max_memory_mib",
+            int(MAX_MEMORY_MIB),
+            "MiB",
+            "16 to 1048576",
+        ),
+        field(
             "demand.questions_per_day",
             Required,
             "questions a day",
