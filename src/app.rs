@@ -7,6 +7,7 @@ use crate::cli::{
     SweepArgs, ValidateArgs,
 };
 use crate::model::{NoObserver, simulate};
+use crate::numbers;
 use crate::output::lock::{DirLock, LockError};
 use crate::output::{self, csv_sink::CsvSink, table};
 use crate::replicate;
@@ -371,15 +372,17 @@ fn check(args: CheckArgs) -> Result<(), AppError> {
     let loaded = load(&args.scenario, false)?;
     let s = &loaded.scenario;
     let staff: u32 = s.staff.teams.iter().map(|t| t.count).sum();
+    let days = s.simulation.horizon.as_days();
     out!(
-        "{}: ok: \"{}\", {} topics, {} experts, {} staff in {} teams, {} days\n",
+        "{}: ok: \"{}\", {}, {}, {} staff in {}, {} {}\n",
         args.scenario.scenario.display(),
         s.name,
-        s.demand.topics.len(),
-        s.experts.initial,
-        staff,
-        s.staff.teams.len(),
-        s.simulation.horizon.as_days()
+        numbers::plural(s.demand.topics.len() as u64, "topic", "topics"),
+        numbers::plural(s.experts.initial as u64, "expert", "experts"),
+        numbers::thousands(staff as i64),
+        numbers::plural(s.staff.teams.len() as u64, "team", "teams"),
+        numbers::fmt_num(days),
+        if days == 1.0 { "day" } else { "days" }
     )
 }
 

@@ -41,6 +41,7 @@ pub mod dist;
 pub mod engine;
 pub mod metrics;
 pub mod model;
+pub mod numbers;
 pub mod output;
 pub mod replicate;
 pub mod report;

@@ -1422,3 +1422,19 @@ fn sweep_prints_each_scenario_warning_once() {
     let quiet = entraide(&[&args[..], &["-q"]].concat());
     assert!(quiet.stderr.is_empty(), "{}", describe(&quiet));
 }
+
+/// A sum computed in floating point is printed without its binary noise:
+/// 0.25 + 0.25 + 0.2 + 0.35 is 1.0499999999999998 in f64.
+#[test]
+fn computed_numbers_in_messages_carry_no_float_noise() {
+    let out = entraide(&[
+        "check",
+        MERCURE,
+        "--set",
+        "demand.topics.activation.share=0.25",
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("sum to 1, found 1.05"), "{stderr}");
+    assert!(!stderr.contains("1.0499"), "{stderr}");
+}

@@ -173,7 +173,7 @@ fn every_report_is_well_formed_and_has_every_chart() {
                 "{label}"
             );
             assert!(text.contains("<td>baseline</td>"), "{label}");
-            assert!(text.contains(" pts ± "), "{label}");
+            assert!(text.contains(" pts *</td>"), "{label}");
         }
         let charts = text.matches("<svg").count();
         assert!(charts >= 3, "{label}: only {charts} charts");
@@ -507,5 +507,560 @@ fn reports_render_in_a_real_browser() {
             "{label}: the page is taller than the screenshot"
         );
         let _ = std::fs::remove_dir_all(profile);
+    }
+}
+
+// ---------------------------------------------------------------------------
+// How the charts read (issue 9, "The report and the tables"). The SVG of
+// each chart is parsed; plotters draws the axes as the black two-point
+// polylines, tick labels just outside them, and our own legend above.
+
+/// A `<text>` of a chart: its position, size, fill, anchor and words.
+#[derive(Debug)]
+struct SvgText {
+    x: f64,
+    y: f64,
+    size: f64,
+    fill: String,
+    anchor: String,
+    text: String,
+}
+
+/// A chart's texts, rectangles (x, y, width, height, fill) and plotting
+/// area (left, top, right, bottom: where its axes are).
+struct Chart {
+    width: f64,
+    texts: Vec<SvgText>,
+    rects: Vec<(f64, f64, f64, f64, String)>,
+    area: (f64, f64, f64, f64),
+}
+
+fn number(node: roxmltree::Node, name: &str) -> f64 {
+    node.attribute(name)
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(f64::NAN)
+}
+
+/// Every chart of a piece of the page, in order.
+fn charts_of(fragment: &str) -> Vec<Chart> {
+    let mut out = Vec::new();
+    for (at, _) in fragment.match_indices("<svg ") {
+        let end = at + fragment[at..].find("</svg>").expect("a closed svg") + 6;
+        let doc = roxmltree::Document::parse(&fragment[at..end]).expect("an SVG");
+        let svg = doc.root_element();
+        let mut chart = Chart {
+            width: number(svg, "width"),
+            texts: Vec::new(),
+            rects: Vec::new(),
+            area: (f64::NAN, f64::NAN, f64::NAN, f64::NAN),
+        };
+        let mut axes = Vec::new();
+        for node in svg.descendants().filter(|n| n.is_element()) {
+            match node.tag_name().name() {
+                "text" => chart.texts.push(SvgText {
+                    x: number(node, "x"),
+                    y: number(node, "y"),
+                    size: number(node, "font-size"),
+                    fill: node.attribute("fill").unwrap_or("").to_string(),
+                    anchor: node.attribute("text-anchor").unwrap_or("").to_string(),
+                    text: node.text().unwrap_or("").trim().to_string(),
+                }),
+                "rect" => chart.rects.push((
+                    number(node, "x"),
+                    number(node, "y"),
+                    number(node, "width"),
+                    number(node, "height"),
+                    node.attribute("fill").unwrap_or("").to_string(),
+                )),
+                "polyline" if node.attribute("stroke") == Some("#000000") => {
+                    let points: Vec<(f64, f64)> = node
+                        .attribute("points")
+                        .unwrap_or("")
+                        .split_whitespace()
+                        .filter_map(|p| {
+                            let (x, y) = p.split_once(',')?;
+                            Some((x.parse().ok()?, y.parse().ok()?))
+                        })
+                        .collect();
+                    if points.len() == 2 {
+                        axes.push((points[0], points[1]));
+                    }
+                }
+                _ => {}
+            }
+        }
+        // The y axis: the first long vertical black line; the x axis: the
+        // first long horizontal one (tick marks are 5 px).
+        let vertical = axes
+            .iter()
+            .find(|(a, b)| a.0 == b.0 && (a.1 - b.1).abs() > 20.0);
+        let horizontal = axes
+            .iter()
+            .find(|(a, b)| a.1 == b.1 && (a.0 - b.0).abs() > 20.0);
+        if let (Some(v), Some(h)) = (vertical, horizontal) {
+            chart.area = (v.0.0, v.0.1.min(v.1.1), h.0.0.max(h.1.0), h.0.1);
+        }
+        out.push(chart);
+    }
+    out
+}
+
+impl Chart {
+    /// The labels of the y axis' ticks, top to bottom.
+    fn y_ticks(&self) -> Vec<&SvgText> {
+        let (left, top, _, bottom) = self.area;
+        self.texts
+            .iter()
+            .filter(|t| t.anchor == "end" && t.x < left && t.y >= top - 2.0 && t.y <= bottom + 2.0)
+            .collect()
+    }
+
+    /// The labels of the x axis' ticks, left to right.
+    fn x_ticks(&self) -> Vec<&SvgText> {
+        let (left, _, right, bottom) = self.area;
+        self.texts
+            .iter()
+            .filter(|t| {
+                t.anchor == "middle"
+                    && t.y > bottom
+                    && t.y < bottom + 20.0
+                    && t.x >= left - 2.0
+                    && t.x <= right + 2.0
+            })
+            .collect()
+    }
+}
+
+fn run_reports() -> impl Iterator<Item = &'static (String, PathBuf)> {
+    reports()
+        .iter()
+        .filter(|(label, _)| label.starts_with("run:"))
+}
+
+fn sweep_reports() -> impl Iterator<Item = &'static (String, PathBuf)> {
+    reports()
+        .iter()
+        .filter(|(label, _)| label.starts_with("sweep:"))
+}
+
+/// Tick labels, legends, axis names and cell values are at least 11 px at
+/// the page's scale: the page shows a chart at its own width (at most the
+/// 928 px the page gives its content), so the SVG's font size is what the
+/// reader sees.
+#[test]
+fn chart_text_is_readable_at_the_pages_scale() {
+    for (label, dir) in reports() {
+        for chart in charts_of(&html(dir)) {
+            assert!(
+                chart.width <= 928.0,
+                "{label}: a chart {} px wide",
+                chart.width
+            );
+            for t in &chart.texts {
+                assert!(t.size >= 11.0, "{label}: {:?} at {} px", t.text, t.size);
+            }
+        }
+    }
+}
+
+/// The legend of every chart sits above its plotting area, so it covers
+/// no data: each legend entry of the run report's charts is drawn above
+/// the top of the y axis.
+#[test]
+fn legends_sit_outside_the_plotting_area() {
+    let legends = [
+        "highest hourly value",
+        "mean",
+        "warm-up (not counted)",
+        "staff on shift",
+        "backlog (hourly mean)",
+        "share answered",
+        "response target",
+        "experts",
+        "staff",
+        "back office",
+        "members (end of each day)",
+        "online (mean)",
+        "not beaten by another point",
+        "mean over replications",
+    ];
+    let mut seen = 0;
+    for (label, dir) in reports() {
+        for chart in charts_of(&html(dir)) {
+            let top = chart.area.1;
+            for t in chart
+                .texts
+                .iter()
+                .filter(|t| legends.contains(&t.text.as_str()))
+            {
+                assert!(
+                    t.y + t.size / 2.0 < top,
+                    "{label}: legend {:?} at y = {} is inside the plot (top {top})",
+                    t.text,
+                    t.y
+                );
+                seen += 1;
+            }
+        }
+    }
+    assert!(seen > 50, "only {seen} legend entries found");
+}
+
+/// Counts and days get integer ticks, printed with no decimals (`120`,
+/// not `120.0`), and shares read in per cent.
+#[test]
+fn integer_axes_print_integer_ticks() {
+    for (label, dir) in run_reports() {
+        let text = html(dir);
+        // Every chart of a run but the staff bars (utilisation in per cent
+        // may need a decimal) shows counts, days and shares.
+        let before_staff = &text[..text.find("<figure id=\"fig-staff\">").unwrap()];
+        for chart in charts_of(before_staff) {
+            for t in chart.x_ticks().into_iter().chain(chart.y_ticks()) {
+                assert!(!t.text.contains('.'), "{label}: tick {:?}", t.text);
+            }
+        }
+    }
+    for (label, dir) in run_reports() {
+        let text = html(dir);
+        for id in ["fig-backlog", "fig-who-answers", "fig-survival"] {
+            for chart in charts_of(figure(&text, id)) {
+                for t in chart.x_ticks() {
+                    assert!(
+                        t.text.replace(',', "").parse::<u64>().is_ok(),
+                        "{label} #{id}: day tick {:?}",
+                        t.text
+                    );
+                }
+            }
+        }
+        for chart in charts_of(figure(&text, "fig-backlog")) {
+            let ticks = chart.y_ticks();
+            assert!(ticks.len() >= 3, "{label}");
+            for t in ticks {
+                assert!(
+                    t.text.replace(',', "").parse::<u64>().is_ok(),
+                    "{label}: {:?}",
+                    t.text
+                );
+            }
+        }
+        let survival = &charts_of(figure(&text, "fig-survival"))[0];
+        let ticks: Vec<&str> = survival.y_ticks().iter().map(|t| t.text.as_str()).collect();
+        assert!(
+            ticks.contains(&"0 %") && ticks.contains(&"100 %"),
+            "{label}: {ticks:?}"
+        );
+    }
+}
+
+/// "Backlog through the week" is labelled with day names, Mon to Sun, one
+/// tick a day, and its caption says what the ticks are.
+#[test]
+fn the_week_reads_monday_to_sunday() {
+    for (label, dir) in run_reports() {
+        let text = html(dir);
+        let f = figure(&text, "fig-backlog-weeks");
+        let chart = &charts_of(f)[0];
+        let ticks: Vec<&str> = chart.x_ticks().iter().map(|t| t.text.as_str()).collect();
+        assert!(ticks.len() >= 14, "{label}: {ticks:?}");
+        for day in ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"] {
+            assert!(ticks.contains(&day), "{label}: no {day} in {ticks:?}");
+        }
+        // Consecutive ticks are consecutive days.
+        let names = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+        for pair in ticks.windows(2) {
+            let i = names.iter().position(|n| *n == pair[0]).unwrap();
+            assert_eq!(pair[1], names[(i + 1) % 7], "{label}: {ticks:?}");
+        }
+        assert!(
+            f.contains("the midnight that starts the day it names"),
+            "{label}"
+        );
+    }
+}
+
+/// The warm-up is shaded on the chart over the whole run, exactly over
+/// its days, and the backlog card says its figures leave it out; the
+/// peak the card gives is the highest backlog after the warm-up.
+#[test]
+fn the_warm_up_is_shaded_and_the_card_says_it_is_left_out() {
+    let warmup = entraide::report::charts::WARMUP;
+    let fill = format!("#{:02X}{:02X}{:02X}", warmup.0, warmup.1, warmup.2);
+    for (label, dir) in run_reports() {
+        let text = html(dir);
+        let f = figure(&text, "fig-backlog");
+        assert!(f.contains("warm-up (not counted)"), "{label}");
+        assert!(
+            f.contains("The first 7 days are warm-up, shaded light grey"),
+            "{label}"
+        );
+        let chart = &charts_of(f)[0];
+        let (left, top, _, bottom) = chart.area;
+        // The shaded rectangle spans the plot's height from its left edge.
+        let shaded: Vec<_> = chart
+            .rects
+            .iter()
+            .filter(|r| r.4 == fill && r.3 > 20.0)
+            .collect();
+        assert_eq!(shaded.len(), 1, "{label}: {shaded:?}");
+        let (x, y, width, height, _) = shaded[0];
+        assert!((x - left).abs() <= 2.0 && (y - top).abs() <= 2.0, "{label}");
+        assert!((y + height - bottom).abs() <= 2.0, "{label}");
+        // 7 days wide, measured with the day ticks.
+        let ticks: Vec<(f64, f64)> = chart
+            .x_ticks()
+            .iter()
+            .map(|t| (t.text.parse::<f64>().unwrap(), t.x))
+            .collect();
+        let (first, last) = (ticks[0], ticks[ticks.len() - 1]);
+        let per_day = (last.1 - first.1) / (last.0 - first.0);
+        assert!(
+            (width - 7.0 * per_day).abs() <= 2.0,
+            "{label}: {width} px for 7 days of {per_day} px"
+        );
+        // The card's peak (the exact highest level once warm-up is over)
+        // is at least every hourly value after the warm-up.
+        let series = read(dir, "timeseries.csv");
+        let (backlog, hours) = (column(&series, "backlog"), column(&series, "hour"));
+        let peak = backlog
+            .iter()
+            .zip(&hours)
+            .filter(|(_, h)| **h >= 7.0 * 24.0)
+            .map(|(b, _)| *b)
+            .fold(0.0, f64::max);
+        let summary: serde_json::Value =
+            serde_json::from_slice(&read(dir, "summary.json")).unwrap();
+        let card_peak = summary["backlog"]["peak"].as_f64().unwrap();
+        assert!(
+            card_peak >= peak,
+            "{label}: peak {card_peak}, hourly {peak}"
+        );
+        let card = &text[text.find("Backlog, mean / peak").expect("the backlog card")..];
+        let card = &card[..card.find("</div></div>").unwrap()];
+        assert!(
+            card.contains("Both exclude the warm-up (the first 7 days)"),
+            "{label}: {card}"
+        );
+    }
+}
+
+/// A caption names only colours its chart draws: each colour word in it
+/// is the name of a palette colour (`charts::PALETTE`) that the figure's
+/// SVG uses.
+#[test]
+fn captions_name_the_colours_drawn() {
+    let mut palette: Vec<(String, &str)> = entraide::report::charts::PALETTE
+        .iter()
+        .map(|(c, name)| (format!("#{:02X}{:02X}{:02X}", c.0, c.1, c.2), *name))
+        .collect();
+    // Longest names first: "light blue" before "blue".
+    palette.sort_by_key(|(_, name)| std::cmp::Reverse(name.len()));
+    let colour_words = [
+        "red", "orange", "blue", "green", "grey", "gray", "yellow", "purple", "pink", "black",
+    ];
+    let mut named = 0;
+    for (label, dir) in reports() {
+        let text = html(dir);
+        for (at, _) in text.match_indices("<figure id=\"") {
+            let f = &text[at..at + text[at..].find("</figure>").unwrap()];
+            let caption = &f[f.find("<p>").unwrap() + 3..f.find("</p>").unwrap()];
+            let mut rest = caption.to_lowercase();
+            for (hex, name) in &palette {
+                if rest.contains(*name) {
+                    let drawn = palette
+                        .iter()
+                        .filter(|(_, n)| n == name)
+                        .any(|(h, _)| f.contains(&format!("\"{h}\"")));
+                    assert!(
+                        drawn,
+                        "{label}: the caption says {name} ({hex}), not drawn: {caption}"
+                    );
+                    rest = rest.replace(*name, "");
+                    named += 1;
+                }
+            }
+            // Whole words only ("answered" holds "red").
+            for word in rest.split(|c: char| !c.is_alphabetic()) {
+                assert!(
+                    !colour_words.contains(&word),
+                    "{label}: {word:?} is no palette colour: {caption}"
+                );
+            }
+        }
+    }
+    assert!(named > 20, "only {named} colours named");
+}
+
+/// The experts online have their own panel and axis, scaled to them, not
+/// to the hundreds of members.
+#[test]
+fn online_experts_have_their_own_axis() {
+    for (label, dir) in run_reports() {
+        let text = html(dir);
+        let charts = charts_of(figure(&text, "fig-experts"));
+        assert_eq!(
+            charts.len(),
+            2,
+            "{label}: members and online, one panel each"
+        );
+        let online = column(&read(dir, "timeseries.csv"), "experts_online_mean");
+        let most = online.iter().copied().fold(0.0, f64::max);
+        let top = charts[1]
+            .y_ticks()
+            .iter()
+            .filter_map(|t| t.text.replace(',', "").parse::<f64>().ok())
+            .fold(0.0, f64::max);
+        assert!(
+            top <= 1.5 * most + 1.0,
+            "{label}: axis to {top} for at most {most} online"
+        );
+    }
+}
+
+/// The trade-off's labels cover no other label: each is a point's number
+/// (the `point` of the tables and points.csv), and points drawn on the
+/// same spot share one.
+#[test]
+fn trade_off_labels_do_not_overlap() {
+    for (label, dir) in sweep_reports() {
+        let text = html(dir);
+        let chart = &charts_of(figure(&text, "fig-tradeoff"))[0];
+        // Point labels are drawn in dark grey, ticks in black.
+        let labels: Vec<&SvgText> = chart.texts.iter().filter(|t| t.fill == "#282828").collect();
+        let numbers: Vec<u64> = labels
+            .iter()
+            .flat_map(|t| t.text.split(", ").map(|n| n.parse::<u64>().unwrap()))
+            .collect();
+        let points = column(&read(dir, "points.csv"), "point").len() as u64;
+        let mut sorted = numbers.clone();
+        sorted.sort();
+        assert_eq!(
+            sorted,
+            (0..points).collect::<Vec<_>>(),
+            "{label}: every point labelled once"
+        );
+        // A generous estimate of each label's box: 0.6 em a character.
+        let boxes: Vec<(f64, f64, f64, f64)> = labels
+            .iter()
+            .map(|t| {
+                (
+                    t.x,
+                    t.y,
+                    t.x + 0.6 * t.size * t.text.chars().count() as f64,
+                    t.y + t.size,
+                )
+            })
+            .collect();
+        for (i, a) in boxes.iter().enumerate() {
+            for b in &boxes[i + 1..] {
+                let overlap = a.0 < b.2 && b.0 < a.2 && a.1 < b.3 && b.1 < a.3;
+                assert!(!overlap, "{label}: labels at {a:?} and {b:?} overlap");
+            }
+        }
+    }
+}
+
+/// Shares are drawn on 0–100 %, not on an axis zoomed to the data, and
+/// the captions say so; the highlight says it allows for the intervals.
+#[test]
+fn shares_are_drawn_on_0_to_100_percent() {
+    for (label, dir) in sweep_reports() {
+        let text = html(dir);
+        let tradeoff = figure(&text, "fig-tradeoff");
+        assert!(
+            tradeoff.contains("The retention axis spans 0–100 %"),
+            "{label}"
+        );
+        assert!(tradeoff.contains("by more than √(h₁² + h₂²)"), "{label}");
+        let mut share_charts = vec![tradeoff];
+        if label == "sweep:sweep1" {
+            share_charts.push(figure(&text, "fig-line-expert_share"));
+        }
+        for f in share_charts {
+            let chart = &charts_of(f)[0];
+            let mut ticks = chart.y_ticks();
+            ticks.sort_by(|a, b| a.y.total_cmp(&b.y));
+            let ticks: Vec<&str> = ticks.iter().map(|t| t.text.as_str()).collect();
+            assert_eq!(ticks.first(), Some(&"100 %"), "{label}: {ticks:?}");
+            assert_eq!(ticks.last(), Some(&"0 %"), "{label}: {ticks:?}");
+        }
+    }
+}
+
+/// Axes and table headers name parameters and measures in words, with
+/// their units; field paths appear only where the subtitle says what was
+/// varied (what to type to vary it again).
+#[test]
+fn sweep_parameters_and_measures_read_as_words_with_units() {
+    for (label, dir) in sweep_reports() {
+        let text = html(dir);
+        let body = &text[text.find("</header>").unwrap()..];
+        assert!(!body.contains("policy.intervention_delay"), "{label}");
+        assert!(!body.contains("staff.teams.technical.count"), "{label}");
+        assert!(
+            body.contains("<th>staff intervention delay</th>"),
+            "{label}"
+        );
+        for header in [
+            "<th>First response p90 (hours)</th>",
+            "<th>Backlog p90 (questions)</th>",
+            "<th>Expert share of first answers (%)</th>",
+        ] {
+            assert!(body.contains(header), "{label}: no {header}");
+        }
+        if label == "sweep:sweep2" {
+            assert!(body.contains("technical team size (staff)"), "{label}");
+        } else {
+            assert!(
+                body.contains("staff intervention delay (hours)"),
+                "{label}: the x axis"
+            );
+        }
+    }
+}
+
+/// Each kind of measure prints by one rule in the table of points: hours
+/// with two decimals, shares in per cent with one, counts whole.
+#[test]
+fn each_measure_kind_prints_with_one_precision() {
+    let decimals = |number: &str| number.split_once('.').map_or(0, |(_, d)| d.len());
+    for (label, dir) in sweep_reports() {
+        let text = html(dir);
+        let table = figure(&text, "table-points");
+        let doc = roxmltree::Document::parse(
+            &table[table.find("<table>").unwrap()..table.find("</table>").unwrap() + 8],
+        )
+        .unwrap();
+        let rows: Vec<Vec<String>> = doc
+            .descendants()
+            .filter(|n| n.has_tag_name("tr"))
+            .map(|tr| {
+                tr.children()
+                    .filter(|c| c.is_element())
+                    .map(|c| c.text().unwrap_or("").to_string())
+                    .collect()
+            })
+            .collect();
+        let headers = &rows[0];
+        for (c, header) in headers.iter().enumerate() {
+            let (unit, places) = if header.ends_with("(hours)") {
+                (" h", 2)
+            } else if header.ends_with("(%)") || header.contains("(% of") {
+                (" %", 1)
+            } else if header.ends_with("(questions)") {
+                ("", 0)
+            } else {
+                continue;
+            };
+            for row in &rows[1..] {
+                let cell = row[c]
+                    .strip_suffix(unit)
+                    .unwrap_or_else(|| panic!("{label}: {cell:?} in {header}", cell = row[c]));
+                let (mean, ci) = cell.split_once(" ± ").expect("mean ± half-width");
+                assert_eq!(decimals(mean), places, "{label}: {header}: {cell}");
+                assert_eq!(decimals(ci), places, "{label}: {header}: {cell}");
+            }
+        }
     }
 }

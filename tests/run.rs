@@ -362,3 +362,15 @@ fn littles_law_holds_for_the_backlog() {
         );
     }
 }
+
+/// `check` agrees each count with its noun: erlang-a has one topic and
+/// one team ("1 teams" once).
+#[test]
+fn check_says_1_team_not_1_teams() {
+    let out = ok(&["check", "scenarios/erlang-a.toml"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("\"erlang-a\", 1 topic, 0 experts, 25 staff in 1 team, 728 days"),
+        "{stdout}"
+    );
+}

@@ -25,7 +25,7 @@ fn value(measure: &str, x: f64, scale: f64) -> String {
     }
     let a = scale.abs();
     if a >= 100.0 {
-        format!("{x:.0}")
+        crate::numbers::count(x)
     } else if a >= 1.0 {
         format!("{x:.2}")
     } else {
@@ -119,8 +119,8 @@ pub fn render_comparison(title: &str, n: usize, rows: &[MeasureComparison]) -> S
     );
     let _ = writeln!(
         out,
-        "each line is a separate 95 % interval, with no correction for multiple comparisons: of {} measures, about one in 20 that B does not change would still be marked * by chance",
-        rows.len()
+        "each line is a separate 95 % interval, with no correction for multiple comparisons: of {}, about one in 20 that B does not change would still be marked * by chance",
+        crate::numbers::plural(rows.len() as u64, "measure", "measures")
     );
     out
 }
@@ -161,5 +161,14 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("no correction for multiple comparisons: of 2 measures"));
+        // Counts are grouped by thousands, the mean and its half-width alike.
+        let text = render_comparison(
+            "t",
+            5,
+            &[row("questions_posted", 141095.0, 150230.4, 9135.4, 1204.0)],
+        );
+        assert!(text.contains("141,095 ± 0"), "{text}");
+        assert!(text.contains("9,135 ± 1,204 *"), "{text}");
+        assert!(text.contains("of 1 measure, "), "{text}");
     }
 }

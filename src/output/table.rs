@@ -1,18 +1,47 @@
-//! The summary as a readable table for the terminal.
+//! The summary as a readable table for the terminal: a label column and
+//! a value column, no line wider than `WIDTH`. A label too long for its
+//! column puts its value on the next line; a value too long for its
+//! column wraps after a comma, under itself.
 
 use crate::metrics::summary::{Summary, Times};
+use crate::numbers::{count, thousands};
 use std::fmt::Write;
 
+/// The widest line the table prints: a terminal's 80 columns.
+pub const WIDTH: usize = 80;
+/// The label column, after the two-space indent.
+const LABEL: usize = 32;
+/// Where values start.
+const VALUE_AT: usize = 2 + LABEL + 1;
+
 fn int(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
+    thousands(n as i64)
+}
+
+/// `text` cut after commas into pieces of at most `width` characters
+/// (a piece with no comma to cut at stays whole).
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut pieces: Vec<String> = Vec::new();
+    for part in text.split_inclusive(", ") {
+        match pieces.last_mut() {
+            Some(last) if last.chars().count() + part.trim_end().chars().count() <= width => {
+                last.push_str(part)
+            }
+            _ => {
+                if let Some(last) = pieces.last_mut() {
+                    last.truncate(last.trim_end().len());
+                }
+                pieces.push(part.to_string());
+            }
         }
-        out.push(c);
     }
-    out
+    if let Some(last) = pieces.last_mut() {
+        last.truncate(last.trim_end().len());
+    }
+    if pieces.is_empty() {
+        pieces.push(String::new());
+    }
+    pieces
 }
 
 fn pct(x: Option<f64>) -> String {
@@ -45,7 +74,27 @@ impl Table {
         let _ = writeln!(self.out, "\n{title}");
     }
     fn row(&mut self, label: &str, value: impl AsRef<str>) {
-        let _ = writeln!(self.out, "  {label:<32} {}", value.as_ref());
+        let value = value.as_ref();
+        let pieces = wrap(value, WIDTH - VALUE_AT);
+        let mut pieces = pieces.iter();
+        if label.chars().count() > LABEL {
+            let _ = writeln!(self.out, "  {label}");
+        } else if let Some(first) = pieces.next() {
+            let _ = writeln!(self.out, "  {label:<LABEL$} {first}");
+        }
+        for piece in pieces {
+            let _ = writeln!(self.out, "{:VALUE_AT$}{piece}", "");
+        }
+    }
+
+    /// A value that does not break (the sparkline): beside its label if
+    /// the line stays within `WIDTH`, else on its own line below it.
+    fn wide_row(&mut self, label: &str, value: &str) {
+        if VALUE_AT + value.chars().count() <= WIDTH && label.chars().count() <= LABEL {
+            self.row(label, value);
+        } else {
+            let _ = writeln!(self.out, "  {label}\n    {value}");
+        }
     }
     fn times(&mut self, t: &Times) {
         self.row("median", hours(t.median_hours));
@@ -123,7 +172,7 @@ pub fn render(s: &Summary, backlog_line: Option<&Sparkline>) -> String {
     t.section("Questions");
     t.row(
         "posted",
-        format!("{}  ({:.0} a day)", int(q.posted), q.per_day),
+        format!("{}  ({} a day)", int(q.posted), count(q.per_day)),
     );
     t.row(
         "resolved by experts",
@@ -171,9 +220,9 @@ pub fn render(s: &Summary, backlog_line: Option<&Sparkline>) -> String {
     t.row("peak", int(s.backlog.peak.max(0) as u64));
     t.row("at the end", int(s.backlog.end.max(0) as u64));
     if let Some(spark) = backlog_line {
-        t.row(
+        t.wide_row(
             &format!("over the run (peak {})", int(s.backlog.peak.max(0) as u64)),
-            spark.line(),
+            &spark.line(),
         );
     }
     let e = &s.experts;
@@ -201,8 +250,7 @@ pub fn render(s: &Summary, backlog_line: Option<&Sparkline>) -> String {
     );
     t.row(
         "top expert, answers a month",
-        e.top_answers_per_month
-            .map_or("-".into(), |x| format!("{x:.0}")),
+        e.top_answers_per_month.map_or("-".into(), count),
     );
     let c = &s.customers;
     t.section("Customers");
@@ -217,12 +265,12 @@ pub fn render(s: &Summary, backlog_line: Option<&Sparkline>) -> String {
             int(s.staff.escalations)
         ),
     );
-    t.row("hours on shift", format!("{:.0}", s.staff.hours_on_shift));
+    t.row("hours on shift", count(s.staff.hours_on_shift));
     t.row("utilisation on shift", pct(s.staff.utilisation));
     t.row("overtime hours", format!("{:.1}", s.staff.overtime_hours));
     for (name, team) in &s.staff.teams {
         t.row(
-            &format!("team {name} ({})", team.count),
+            &format!("team {name} ({} staff)", int(team.count)),
             format!(
                 "{} answers, {} confirmations, {} escalations, {} busy, {:.1} h overtime",
                 int(team.answers),
@@ -239,4 +287,81 @@ pub fn render(s: &Summary, backlog_line: Option<&Sparkline>) -> String {
         t.row("STOPPED EARLY", why);
     }
     t.out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// mercure's golden summary, with figures past 10,000 and a team name
+    /// too long for the label column.
+    fn summary() -> Summary {
+        let text = include_str!("../../tests/golden/mercure.json");
+        let mut s: Summary = crate::replicate::read_summary(text).expect("a summary");
+        let team = s.staff.teams.values().next().expect("a team").clone();
+        s.staff
+            .teams
+            .insert("night-and-weekend-escalations".to_string(), team);
+        s.staff.hours_on_shift = 69408.0;
+        s
+    }
+
+    #[test]
+    fn no_line_overflows_and_values_share_one_column() {
+        let mut spark = Sparkline::new(24 * 365, 60);
+        for h in 0..24 * 365 {
+            spark.add(h, (h % 97) as f64);
+        }
+        let text = render(&summary(), Some(&spark));
+        for line in text.lines() {
+            assert!(line.chars().count() <= WIDTH, "{line:?}");
+        }
+        // A value starts at the value column, or its label stands alone
+        // and the value follows on the next line.
+        let lines: Vec<&str> = text.lines().collect();
+        for (i, line) in lines.iter().enumerate() {
+            let label_part: String = line.chars().take(VALUE_AT).collect();
+            let labelled = line.starts_with("  ") && !line.starts_with("    ");
+            if labelled && line.chars().count() > VALUE_AT && !label_part.ends_with(' ') {
+                let next = lines.get(i + 1).copied().unwrap_or("");
+                assert!(next.starts_with("    "), "{line:?} runs into its value");
+            }
+        }
+        assert!(
+            text.contains("  answers / confirmations / escalations\n"),
+            "{text}"
+        );
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.starts_with("    ") && l.contains('█')),
+            "the sparkline on its own line: {text}"
+        );
+    }
+
+    #[test]
+    fn every_count_from_10_000_has_separators() {
+        let text = render(&summary(), None);
+        assert!(
+            text.contains("hours on shift                   69,408\n"),
+            "{text}"
+        );
+        assert!(text.contains("141,095  (419 a day)"), "{text}");
+        // No run of five digits or more anywhere (the seed is 2012).
+        let mut run = 0;
+        for c in text.chars() {
+            run = if c.is_ascii_digit() { run + 1 } else { 0 };
+            assert!(run < 5, "{text}");
+        }
+        assert!(text.contains("(18 staff)"), "{text}");
+    }
+
+    #[test]
+    fn long_values_wrap_after_a_comma() {
+        assert_eq!(wrap("a, b, c", 3), ["a,", "b,", "c"]);
+        assert_eq!(wrap("a, b, c", 4), ["a,", "b, c"]);
+        assert_eq!(wrap("a, b, c", 10), ["a, b, c"]);
+        assert_eq!(wrap("unbreakable", 4), ["unbreakable"]);
+        assert_eq!(wrap("", 4), [""]);
+    }
 }

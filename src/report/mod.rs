@@ -5,6 +5,7 @@
 
 pub mod charts;
 pub mod html;
+mod labels;
 mod run;
 mod sweep;
 

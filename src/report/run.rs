@@ -5,7 +5,10 @@
 //! summary.json) and its charts over time draw the mean over replications
 //! with its 95 % confidence band (from the files of `output::bands`).
 
-use super::charts::{self, BLUE, GREEN, Line, LineChart, ORANGE, SKY, VERMILLION, short_hours};
+use super::charts::{
+    self, BLUE, GREEN, Line, LineChart, ORANGE, SHADE, SKY, Scale, Shade, Stacked, VERMILLION,
+    WARMUP, colour_name, short_hours,
+};
 use super::html::{Figure, Page};
 use super::{ReportError, corrupt};
 use crate::metrics::summary::Summary;
@@ -289,14 +292,24 @@ fn decimals(half_width: f64, least: usize) -> usize {
     }
 }
 
+/// `x` with `d` decimals, its whole part grouped by thousands.
+fn grouped(x: f64, d: usize) -> String {
+    let text = format!("{x:.d$}");
+    let (whole, fraction) = text.split_at(text.find('.').unwrap_or(text.len()));
+    match whole.parse::<i64>() {
+        Ok(n) if !whole.starts_with("-0") => format!("{}{fraction}", crate::numbers::thousands(n)),
+        _ => text,
+    }
+}
+
 /// `mean ± half-width unit`, both with the same decimals.
 fn plus_minus(mean: f64, half_width: Option<f64>, least: usize, unit: &str) -> String {
     match half_width.filter(|h| h.is_finite()) {
         Some(h) => {
             let d = decimals(h, least);
-            format!("{mean:.d$} ± {h:.d$}{unit}")
+            format!("{} ± {}{unit}", grouped(mean, d), grouped(h, d))
         }
-        None => format!("{mean:.least$} ± n/a{unit}"),
+        None => format!("{} ± n/a{unit}", grouped(mean, least)),
     }
 }
 
@@ -325,8 +338,8 @@ impl Values<'_> {
             return match unit {
                 Unit::Hours => hours(Some(x)),
                 Unit::Share => pct(Some(x)),
-                Unit::Count => format!("{x:.0}"),
-                Unit::WorkHours => format!("{x:.0} h"),
+                Unit::Count => crate::numbers::count(x),
+                Unit::WorkHours => format!("{} h", crate::numbers::count(x)),
             };
         }
         let h = self.half_width(path);
@@ -345,6 +358,19 @@ impl Values<'_> {
             Unit::Count => plus_minus(x, h, 0, ""),
             Unit::WorkHours => plus_minus(x, h, 0, " h"),
         }
+    }
+}
+
+/// What every figure leaves out, said where a chart shows more than the
+/// figures count (the warm-up is drawn, shaded, but not counted).
+fn warmup_excluded(days: f64) -> String {
+    if days > 0.0 {
+        format!(
+            "Both exclude the warm-up (the first {}), which the charts shade.",
+            crate::numbers::plural(days.round() as u64, "day", "days")
+        )
+    } else {
+        String::new()
     }
 }
 
@@ -376,7 +402,8 @@ fn key_figures(s: &Summary, v: &Values) -> Vec<Figure> {
         label: "Backlog, mean / peak".into(),
         value: format!("{mean} / {peak}"),
         reading: format!(
-            "On average {mean} questions wait with no response at all; at the worst moment {peak}."
+            "On average {mean} questions wait with no response at all; at the worst moment {peak}. {}",
+            warmup_excluded(s.scenario.warmup_days)
         ),
     });
     let share = v.show(&["answers", "expert_share"], Unit::Share);
@@ -473,6 +500,14 @@ fn key_figures(s: &Summary, v: &Values) -> Vec<Figure> {
         },
     });
     figures
+}
+
+/// "Red-orange" for "red-orange", to begin a sentence.
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or(String::new(), |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
 }
 
 /// A line over time and, for a replicated run, its band: the 95 %
@@ -722,10 +757,33 @@ pub fn build(
     let draw = |r: charts::ChartResult| r.map_err(ReportError::Chart);
     let mut sections = Vec::new();
     let mut bands = Vec::new();
+    // The warm-up is drawn, so that the charts show the whole run, but
+    // shaded and named: the figures above leave it out.
+    let warmup_days = summary.scenario.warmup_days;
+    let warmup = || Shade {
+        label: "warm-up (not counted)",
+        color: WARMUP,
+        spans: if warmup_days > 0.0 {
+            vec![(0.0, warmup_days)]
+        } else {
+            Vec::new()
+        },
+    };
+    let warmup_note = if warmup_days > 0.0 {
+        format!(
+            " The first {} are warm-up, shaded {}: left out of every figure above, so the chart may rise past the peak they report.",
+            crate::numbers::plural(warmup_days.round() as u64, "day", "days"),
+            colour_name(WARMUP)
+        )
+    } else {
+        String::new()
+    };
     let backlog_chart = LineChart {
         title: "Backlog over the whole run",
         x_label: "day of the run",
         y_label: "unanswered questions",
+        x_scale: Scale::Count,
+        y_scale: Scale::Count,
         lines: vec![
             draw_track(
                 &tracks.backlog_peak,
@@ -737,14 +795,16 @@ pub fn build(
             draw_track(&tracks.backlog_mean, "mean", BLUE, 2, &mut bands),
         ],
         bands: std::mem::take(&mut bands),
+        shades: vec![warmup()],
         ..LineChart::default()
     };
     sections.push((
         "fig-backlog".to_string(),
         "Backlog over time".to_string(),
         format!(
-            "Questions waiting with no response at all, per {unit}. The first {:.0} days are warm-up, left out of every statistic.{band_note}",
-            summary.scenario.warmup_days
+            "Questions waiting with no response at all, per {unit}: the mean in {} and the highest hourly value in {}.{warmup_note}{band_note}",
+            colour_name(BLUE),
+            colour_name(SKY),
         ),
         draw(backlog_chart.draw())?,
     ));
@@ -766,8 +826,10 @@ pub fn build(
     }
     let zoom = LineChart {
         title: "Backlog, the last two weeks, hour by hour",
-        x_label: "day of the run (days start on Monday 00:00: day 0, 7, 14... are Mondays)",
+        x_label: "day of the week (each tick is the midnight that starts the day named)",
         y_label: "unanswered questions",
+        x_scale: Scale::Weekday,
+        y_scale: Scale::Count,
         lines: vec![draw_track(
             &tracks.zoom,
             "backlog (hourly mean)",
@@ -776,14 +838,17 @@ pub fn build(
             &mut bands,
         )],
         bands: std::mem::take(&mut bands),
-        shade,
-        shade_label: Some("staff on shift"),
+        shades: vec![Shade {
+            label: "staff on shift",
+            color: SHADE,
+            spans: shade,
+        }],
         ..LineChart::default()
     };
     sections.push((
         "fig-backlog-weeks".to_string(),
         "Backlog through the week".to_string(),
-        format!("Grey bands are the hours when at least one staff member is on shift: watch the backlog climb on nights and weekends and fall when staff are back.{band_note}"),
+        format!("The {} bands are the hours when at least one staff member is on shift. Each tick is the midnight that starts the day it names, so the weekend runs from the Sat tick to the Mon tick: compare the backlog on and off shift, and over the weekend with the weekdays.{band_note}", colour_name(SHADE)),
         draw(zoom.draw())?,
     ));
     let targets: Vec<(String, f64)> = summary
@@ -818,7 +883,8 @@ pub fn build(
         "fig-first-response".to_string(),
         "Time to first response".to_string(),
         format!(
-            "Share of all questions posted that got a first response within a given time (the curve stops below 100 % when some customers left or were never answered). Red lines: the response targets.{}",
+            "Share of all questions posted that got a first response within a given time (the curve stops below 100 % when some customers left or were never answered). {} lines: the response targets.{}",
+            capitalised(colour_name(VERMILLION)),
             replicated.map_or(String::new(), |r| format!(
                 " The curve averages the {} replications point by point (the time at each 2nd percentile of the answered questions, and its share); the shaded band is the 95 % confidence interval of that mean time (Student t over replications), read across: how soon each share is reached.",
                 r.n
@@ -831,71 +897,104 @@ pub fn build(
             title: "Answers per day",
             x_label: "day of the run",
             y_label: "answers per day",
+            x_scale: Scale::Count,
+            y_scale: Scale::Count,
             lines: vec![
                 draw_track(&tracks.answers_expert, "experts", BLUE, 2, &mut bands),
                 draw_track(&tracks.answers_staff, "staff", ORANGE, 2, &mut bands),
                 draw_track(&tracks.back_office, "back office", SKY, 1, &mut bands),
             ],
             bands: std::mem::take(&mut bands),
+            shades: vec![warmup()],
             ..LineChart::default()
         }
         .draw()
     } else {
         let x: Vec<f64> = tracks.answers_expert.points.iter().map(|p| p.0).collect();
         let y = |t: &Track| t.points.iter().map(|p| p.1).collect::<Vec<_>>();
-        charts::stacked(
-            &format!("Answers per {unit}"),
-            "day of the run",
-            &format!("answers per {unit}"),
-            &x,
-            &[
+        let title = format!("Answers per {unit}");
+        let y_label = format!("answers per {unit}");
+        Stacked {
+            title: &title,
+            x_label: "day of the run",
+            y_label: &y_label,
+            x: &x,
+            layers: &[
                 ("experts", y(&tracks.answers_expert), BLUE),
                 ("staff", y(&tracks.answers_staff), ORANGE),
                 ("back office", y(&tracks.back_office), SKY),
             ],
-        )
+            shades: vec![warmup()],
+        }
+        .draw()
     };
     sections.push((
         "fig-who-answers".to_string(),
         "Who answers".to_string(),
         format!(
-            "Answers posted per {unit}: by expert members, by staff, and account questions resolved by the back office.{}",
+            "Answers posted per {unit}: by expert members ({}), by staff ({}), and account questions resolved by the back office ({}).{}{}",
+            colour_name(BLUE),
+            colour_name(ORANGE),
+            colour_name(SKY),
             if replicated.is_some() {
                 format!(" Drawn as lines, not stacked, so that each has its band.{band_note}")
             } else {
                 String::new()
+            },
+            if warmup_days > 0.0 {
+                " The warm-up is shaded, as above."
+            } else {
+                ""
             }
         ),
         draw(who)?,
     ));
-    let experts_chart = LineChart {
+    // Members run in the hundreds and those online in the units: each has
+    // its own panel and axis, or the second would lie flat on the first's.
+    let members_chart = LineChart {
         title: "Expert members",
         x_label: "day of the run",
-        y_label: "experts",
-        lines: vec![
-            draw_track(
-                &tracks.experts_active,
-                "members (end of each day)",
-                BLUE,
-                2,
-                &mut bands,
-            ),
-            draw_track(
-                &tracks.experts_online,
-                "online (mean)",
-                GREEN,
-                1,
-                &mut bands,
-            ),
-        ],
+        y_label: "members",
+        x_scale: Scale::Count,
+        y_scale: Scale::Count,
+        lines: vec![draw_track(
+            &tracks.experts_active,
+            "members (end of each day)",
+            BLUE,
+            2,
+            &mut bands,
+        )],
         bands: std::mem::take(&mut bands),
+        shades: vec![warmup()],
+        ..LineChart::default()
+    };
+    let online_chart = LineChart {
+        title: "Expert members online",
+        x_label: "day of the run",
+        y_label: "online",
+        x_scale: Scale::Count,
+        y_scale: Scale::Count,
+        lines: vec![draw_track(
+            &tracks.experts_online,
+            "online (mean)",
+            GREEN,
+            2,
+            &mut bands,
+        )],
+        bands: std::mem::take(&mut bands),
+        shades: vec![warmup()],
+        height: charts::HEIGHT - 60,
         ..LineChart::default()
     };
     sections.push((
         "fig-experts".to_string(),
         "Experts active over time".to_string(),
-        format!("Members of the expert community (joins minus departures) and how many are online on average.{band_note}"),
-        draw(experts_chart.draw())?,
+        format!("Top: members of the expert community (joins minus departures), in {}. Bottom, on its own axis: how many are online on average, in {}.{band_note}", colour_name(BLUE), colour_name(GREEN)),
+        format!(
+            "{}\n{}",
+            draw(members_chart.draw())?,
+            draw(online_chart.draw())?
+        ),
     ));
     let survival: Vec<(f64, f64)> = summary
         .experts
@@ -935,7 +1034,9 @@ pub fn build(
         } else {
             vec![(survival_band, VERMILLION)]
         },
-        y_max: Some(1.05),
+        x_scale: Scale::Count,
+        y_scale: Scale::Share,
+        y_max: Some(1.0),
         steps: true,
         ..LineChart::default()
     };
@@ -946,8 +1047,9 @@ pub fn build(
             "This forum starts with no expert members: there is no cohort to follow.".to_string()
         } else {
             format!(
-                "Share of the {} experts present on day 0 who have not left, week by week.{band_note}",
-                summary.experts.initial
+                "Share of the {} experts present on day 0 who have not left, week by week, in {}.{band_note}",
+                summary.experts.initial,
+                colour_name(VERMILLION)
             )
         },
         draw(survival_chart.draw())?,
@@ -994,19 +1096,19 @@ pub fn build(
         ),
         format!(
             "<div class=\"pair\">{}{}</div>",
-            draw(charts::bars_labelled("Utilisation on shift", "% of time on shift", &team_bars("utilisation", Unit::Share)))?,
-            draw(charts::bars_labelled("Overtime", "hours over the run", &team_bars("overtime_hours", Unit::WorkHours)))?
+            draw(charts::bars_labelled("Utilisation on shift", "% of time on shift", Scale::Real, &team_bars("utilisation", Unit::Share)))?,
+            draw(charts::bars_labelled("Overtime", "hours over the run", Scale::Count, &team_bars("overtime_hours", Unit::WorkHours)))?
         ),
     ));
     let s = &summary.scenario;
     let subtitle = match replicated {
         None => format!(
-            "One run, seed {}: {:.0} simulated days, statistics over the last {:.0} ({} questions posted, {:.0} a day).\nFigures from one seed carry no interval: entraide run SCENARIO --replications N gives each with its 95 % confidence interval.",
+            "One run, seed {}: {:.0} simulated days, statistics over the last {:.0} ({} questions posted, {} a day).\nFigures from one seed carry no interval: entraide run SCENARIO --replications N gives each with its 95 % confidence interval.",
             s.seed,
             s.horizon_days,
             s.measured_days,
-            summary.questions.posted,
-            summary.questions.per_day
+            crate::numbers::thousands(summary.questions.posted as i64),
+            crate::numbers::count(summary.questions.per_day)
         ),
         Some(r) => format!(
             "{n} replications, master seed {seed}: {:.0} simulated days each, statistics over the last {:.0} ({} questions posted, {} a day).\nEvery figure is the mean over the {n} replications ± the half-width of its 95 % confidence interval (Student t with {} degrees of freedom): an interval built this way holds the long-run mean 95 % of the time. Charts over time draw the mean with that interval as a band. To reproduce: entraide run SCENARIO --replications {n} --seed {seed} (the scenario file of \"{}\", with the same --set options).",
@@ -1067,6 +1169,8 @@ mod tests {
         assert_eq!(plus_minus(3.46, Some(0.4), 0, ""), "3.5 ± 0.4");
         assert_eq!(plus_minus(92.0, Some(0.0), 0, " %"), "92 ± 0 %");
         assert_eq!(plus_minus(92.0, None, 0, " %"), "92 ± n/a %");
+        assert_eq!(plus_minus(141095.2, Some(1234.0), 0, ""), "141,095 ± 1,234");
+        assert_eq!(plus_minus(-0.04, Some(0.5), 0, ""), "-0.0 ± 0.5");
         let tree = serde_json::json!({"a": {"1h": 0.5, "list": [{"share": 0.25}]}});
         let ci = serde_json::json!({"a": {"1h": 0.02, "list": [{"share": 0.5}]}});
         let v = Values {

@@ -188,7 +188,10 @@ fn read_demand(d: &mut Section) -> Demand {
     if !topics.is_empty() && (total - 1.0).abs() > 1e-6 {
         d.problem(
             "topics",
-            format!("expected the topic shares to sum to 1, found {total}"),
+            format!(
+                "expected the topic shares to sum to 1, found {}",
+                crate::numbers::fmt_num(total)
+            ),
         );
     }
     Demand {

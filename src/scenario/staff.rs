@@ -69,7 +69,10 @@ fn read_team(name: &str, t: &mut Section, topic_names: &[String]) -> Team {
     if !shifts.is_empty() && (total - 1.0).abs() > 1e-6 {
         t.problem(
             "shifts",
-            format!("expected the shift shares of team `{name}` to sum to 1, found {total}"),
+            format!(
+                "expected the shift shares of team `{name}` to sum to 1, found {}",
+                crate::numbers::fmt_num(total)
+            ),
         );
     }
     Team {
