@@ -60,6 +60,10 @@ const EXEMPT: &[(&str, &str)] = &[
         "rewrites the golden files",
     ),
     (
+        "ENTRAIDE_FUZZ_SEED=7 ENTRAIDE_FUZZ_CASES=1000000 ENTRAIDE_FUZZ_BINARY=5000 cargo test --release --test fuzz",
+        "a long fuzzing session (minutes); plain cargo test runs tests/fuzz.rs with its default counts",
+    ),
+    (
         "cargo test --test slurm -- --ignored",
         "needs root and a Slurm cluster; .ci/run runs it",
     ),

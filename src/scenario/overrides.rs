@@ -13,12 +13,25 @@ pub(crate) const NAMED_TABLES: &[&str] = &["staff.teams", "demand.topics"];
 pub fn apply(root: &mut Table, assignment: &str) -> Result<String, Problem> {
     let Some((path, raw)) = assignment.split_once('=') else {
         return Err(Problem {
-            // Shortened with every path, by the error's Display.
-            path: assignment.to_string(),
+            // Quoted when blank, so that the problem still shows a path;
+            // shortened with every path, by the error's Display.
+            path: if assignment.trim().is_empty() {
+                format!("{assignment:?}")
+            } else {
+                assignment.to_string()
+            },
             message: "--set expects path=value, e.g. --set policy.intervention_delay=1h".into(),
         });
     };
     let path = path.trim();
+    if path.is_empty() {
+        // The problem's path is the assignment itself: there is no other.
+        return Err(Problem {
+            path: format!("{assignment:?}"),
+            message: "--set needs a path before `=`, e.g. --set demand.questions_per_day=500"
+                .into(),
+        });
+    }
     let value = parse_value(raw.trim());
     let segments: Vec<&str> = path.split('.').collect();
     if segments.iter().any(|s| s.is_empty()) {
@@ -173,6 +186,11 @@ mod tests {
         assert!(e.message.contains("technical"));
         assert!(apply(&mut t, "nonsense").is_err());
         assert!(apply(&mut t, "a..b=1").is_err());
+        // Found by tests/fuzz.rs: an empty path gave a problem with no path.
+        let e = apply(&mut t, " =1").unwrap_err();
+        assert_eq!(e.path, "\" =1\"");
+        assert_eq!(apply(&mut t, "").unwrap_err().path, "\"\"");
+        assert!(e.message.contains("needs a path"), "{}", e.message);
         assert!(apply(&mut t, "staff.teams.technical.count.x=1").is_err());
     }
 

@@ -32,15 +32,17 @@ impl<'a> Section<'a> {
 
     /// The dotted path of a key of this section.
     pub fn path_of(&self, key: &str) -> String {
-        if self.path.is_empty() {
-            key.to_string()
-        } else {
-            format!("{}.{}", self.path, key)
-        }
+        join_path(&self.path, key)
     }
 
+    /// Records a problem at `key`, or at a path below it (`key.sub`,
+    /// `key.3`), so not quoted as one key.
     pub fn problem(&mut self, key: &str, message: impl Into<String>) {
-        let path = self.path_of(key);
+        let path = if self.path.is_empty() {
+            key.to_string()
+        } else {
+            format!("{}.{key}", self.path)
+        };
         self.problems.push(Problem {
             path,
             message: message.into(),
@@ -404,11 +406,7 @@ impl<'a> Section<'a> {
                     let mut known = self.read.clone();
                     known.sort();
                     problems.push(Problem {
-                        path: if self.path.is_empty() {
-                            key.clone()
-                        } else {
-                            format!("{}.{}", self.path, key)
-                        },
+                        path: join_path(&self.path, key),
                         message: format!(
                             "unknown field{suggestion}; expected one of: {}",
                             known.join(", ")
@@ -418,6 +416,28 @@ impl<'a> Section<'a> {
             }
         }
         problems
+    }
+}
+
+/// The dotted path of `key` in the section at `path`.
+fn join_path(path: &str, key: &str) -> String {
+    let key = path_segment(key);
+    if path.is_empty() {
+        key
+    } else {
+        format!("{path}.{key}")
+    }
+}
+
+/// A key as a segment of a dotted path: quoted, as TOML writes it, when
+/// it is blank, so that the path still says where the key is (`""`, not
+/// an empty path). Other keys stay as they are: callers pass sub-paths
+/// such as `shifts.0` as keys.
+fn path_segment(key: &str) -> String {
+    if key.trim().is_empty() {
+        format!("{key:?}")
+    } else {
+        key.to_string()
     }
 }
 
@@ -473,5 +493,17 @@ mod tests {
         let paths: Vec<&str> = problems.iter().map(|p| p.path.as_str()).collect();
         assert_eq!(paths, ["a.rate", "a.p", "a.d", "a.typo_feild"]);
         assert!(problems[3].message.contains("did you mean `typo_field`"));
+    }
+
+    /// Found by tests/fuzz.rs: an unknown key `"" = 1` gave a problem with
+    /// an empty path, printed as `  : unknown field`.
+    #[test]
+    fn blank_keys_are_quoted_in_paths() {
+        let t = table("\"\" = 1\n[s]\n\" \" = 3\n");
+        let mut root = Section::root(&t);
+        root.section("s", |_| {});
+        let mut paths: Vec<String> = root.finish().into_iter().map(|p| p.path).collect();
+        paths.sort();
+        assert_eq!(paths, ["\"\"", "s.\" \""]);
     }
 }

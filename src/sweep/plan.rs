@@ -197,7 +197,10 @@ fn expand_range(start: &str, end: &str, step: &str) -> Result<Vec<String>, Strin
         if a > b {
             return Err(format!("range {range:?} is empty: start is after end"));
         }
-        if (b - a) / s >= MAX_VALUES as i64 {
+        // In i128: `b - a` overflows i64 for ends of opposite signs
+        // (found by tests/fuzz.rs); every value lies in a..=b, so fits.
+        let (a, b, s) = (i128::from(a), i128::from(b), i128::from(s));
+        if (b - a) / s >= MAX_VALUES as i128 {
             return Err(too_many());
         }
         return Ok((0..=(b - a) / s).map(|k| (a + k * s).to_string()).collect());
@@ -310,6 +313,22 @@ pub fn shard_range(runs: u64, shard: Option<(u64, u64)>) -> std::ops::Range<u64>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found by tests/fuzz.rs: the integer range's width overflowed i64.
+    #[test]
+    fn integer_ranges_at_the_ends_of_i64_do_not_overflow() {
+        let e = expand_values("-9223372036854775808..9223372036854775807:1").unwrap_err();
+        assert!(e.contains("more than"), "{e}");
+        assert_eq!(
+            expand_values("9223372036854775806..9223372036854775807:5").unwrap(),
+            ["9223372036854775806"]
+        );
+        let wide = "-9223372036854775808..9223372036854775807:9223372036854775807";
+        assert_eq!(
+            expand_values(wide).unwrap(),
+            ["-9223372036854775808", "-1", "9223372036854775806"]
+        );
+    }
 
     #[test]
     fn lists_and_ranges() {

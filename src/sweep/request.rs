@@ -121,6 +121,22 @@ pub fn read_sweep_file(path: &Path) -> Result<Option<Request>, SweepError> {
             ));
         }
     };
+    // A scenario that cannot be read is this file's mistake: say so here,
+    // with the field, rather than name a file the user never wrote.
+    let unreadable = match std::fs::metadata(&scenario) {
+        Ok(m) if m.is_dir() => Some("it is a directory".to_string()),
+        Ok(_) => None,
+        Err(error) => Some(error.to_string()),
+    };
+    if let Some(why) = unreadable {
+        return Err(bad(
+            "scenario",
+            &format!(
+                "the path of a scenario file, relative to this file; cannot read {}: {why}",
+                scenario.display()
+            ),
+        ));
+    }
     let replications = match sweep.get("replications") {
         None => 10,
         Some(toml::Value::Integer(n)) if *n >= 1 && *n <= 1_000_000 => *n as u32,
