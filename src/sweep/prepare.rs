@@ -135,7 +135,7 @@ impl Sweep {
             .simulation
             .response_targets
             .iter()
-            .map(|t| t.to_string())
+            .map(|t| t.hours_label())
             .collect();
         let runs = plan.runs();
         let range = shard_range(runs, request.shard);
