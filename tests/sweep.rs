@@ -682,3 +682,33 @@ fn check_validates_the_plan_and_runs_nothing() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("staff.teams.technical.count"));
 }
+
+#[test]
+fn a_shard_report_labels_its_own_points() {
+    // Shard 2 of 2 of the 3 x 2 grid holds points 3 to 5 (runs 9 to 17).
+    let dir = temp("shard-report");
+    run_grid(&dir, &["--shard", "2/2", "--report"]);
+    let points = points(&dir);
+    let ids: Vec<&str> = points.iter().map(|p| p["point"].as_str()).collect();
+    assert_eq!(ids, ["3", "4", "5"]);
+    let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
+    // Point 3 is (26 agents, 10m), point 5 (28, 10m); the points of the
+    // other shard, such as point 0 (24, 0s), are not this shard's rows.
+    assert!(html.contains("<tr><td>26</td><td>10m</td>"), "point 3");
+    assert!(html.contains("<tr><td>28</td><td>10m</td>"), "point 5");
+    assert!(
+        !html.contains("<tr><td>24</td>"),
+        "points 0 to 2 are in shard 1"
+    );
+    // The cells hold the row of that point: point 5's expert share.
+    let share: f64 = points[2]["expert_share_mean"].parse().unwrap();
+    let row = "<tr><td>28</td><td>10m</td>";
+    let at = html.find(row).unwrap();
+    let end = at + html[at..].find("</tr>").unwrap();
+    assert!(
+        html[at..end].contains(&format!("{:.0} %", share * 100.0)),
+        "{}",
+        &html[at..end]
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -12,9 +12,10 @@ use crate::time::parse_duration;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-/// points.csv, by point: column -> value.
+/// points.csv, by point id (its `point` column, not its row position: a
+/// shard's points.csv starts at the shard's first point): column -> value.
 struct Points {
-    rows: Vec<BTreeMap<String, String>>,
+    rows: BTreeMap<usize, BTreeMap<String, String>>,
 }
 
 impl Points {
@@ -26,18 +27,28 @@ impl Points {
         let rows = rows
             .iter()
             .map(|record| {
-                headers
+                let id = record
+                    .get(0)
+                    .and_then(|p| p.parse::<usize>().ok())
+                    .ok_or_else(|| corrupt(path, "a row without a point number"))?;
+                let row = headers
                     .iter()
                     .zip(record.iter())
                     .map(|(h, v)| (h.to_string(), v.to_string()))
-                    .collect()
+                    .collect();
+                Ok((id, row))
             })
-            .collect();
+            .collect::<Result<_, ReportError>>()?;
         Ok(Points { rows })
     }
 
+    /// The point ids this points.csv holds, in order.
+    fn ids(&self) -> Vec<usize> {
+        self.rows.keys().copied().collect()
+    }
+
     fn value(&self, point: usize, column: &str) -> Option<f64> {
-        self.rows.get(point)?.get(column)?.parse().ok()
+        self.rows.get(&point)?.get(column)?.parse().ok()
     }
 
     fn mean(&self, point: usize, measure: &str) -> Option<f64> {
@@ -57,7 +68,7 @@ impl Points {
     }
 
     fn has(&self, measure: &str) -> bool {
-        (0..self.rows.len()).any(|p| self.mean(p, measure).is_some())
+        self.rows.keys().any(|&p| self.mean(p, measure).is_some())
     }
 }
 
@@ -82,12 +93,12 @@ fn pts(v: f64) -> String {
     format!("{:.1} pts", v * 100.0)
 }
 
-/// An HTML table with one row per grid point: its coordinates, then one
-/// cell per measure, headed by the measure's title and `suffix`.
+/// An HTML table with one row per grid point of `ids`: its coordinates,
+/// then one cell per measure, headed by the measure's title and `suffix`.
 fn point_table(
     plan: &Plan,
     factors: &[Factor],
-    rows: usize,
+    ids: &[usize],
     measures: &[&Measure],
     suffix: &str,
     cell: impl Fn(usize, &Measure) -> String,
@@ -100,7 +111,7 @@ fn point_table(
         table.push_str(&format!("<th>{}{suffix}</th>", escape(m.title)));
     }
     table.push_str("</tr>\n");
-    for p in 0..rows {
+    for &p in ids {
         table.push_str("<tr>");
         for (&c, f) in plan.coordinates(p as u64).iter().zip(factors) {
             table.push_str(&format!("<td>{}</td>", escape(&f.values[c])));
@@ -344,7 +355,9 @@ pub fn build(manifest: &Manifest, dir: &Path) -> Result<Page, ReportError> {
         }
     }
     // The trade-off: one point per grid point.
-    let candidates: Vec<(usize, f64, f64)> = (0..points.rows.len())
+    let candidates: Vec<(usize, f64, f64)> = points
+        .ids()
+        .into_iter()
         .filter_map(|p| {
             Some((
                 p,
@@ -386,18 +399,14 @@ pub fn build(manifest: &Manifest, dir: &Path) -> Result<Page, ReportError> {
     }
     // A table of every point.
     let measures = [&P90, &BACKLOG, retention, &SHARE];
-    let table = point_table(
-        plan,
-        factors,
-        points.rows.len(),
-        &measures,
-        "",
-        |p, m| match (points.mean(p, m.column), points.ci(p, m.column)) {
+    let ids = points.ids();
+    let table = point_table(plan, factors, &ids, &measures, "", |p, m| {
+        match (points.mean(p, m.column), points.ci(p, m.column)) {
             (Some(v), Some(ci)) => format!("{} ± {}", (m.format)(v), (m.format)(ci)),
             (Some(v), None) => (m.format)(v),
             _ => "-".into(),
-        },
-    );
+        }
+    });
     sections.push((
         "table-points".to_string(),
         "Every grid point".to_string(),
@@ -407,27 +416,19 @@ pub fn build(manifest: &Manifest, dir: &Path) -> Result<Page, ReportError> {
     // The paired differences with the baseline (absent from a points.csv
     // of an older entraide).
     let baseline = plan.baseline.point as usize;
-    if baseline < points.rows.len()
-        && measures
-            .iter()
-            .any(|m| points.difference(0, m.column).is_some())
+    if measures
+        .iter()
+        .any(|m| points.difference(baseline, m.column).is_some())
     {
-        let table = point_table(
-            plan,
-            factors,
-            points.rows.len(),
-            &measures,
-            " vs baseline",
-            |p, m| {
-                if p == baseline {
-                    "baseline".to_string()
-                } else {
-                    points
-                        .difference(p, m.column)
-                        .map_or("-".into(), |(d, ci)| difference_cell(m, d, ci))
-                }
-            },
-        );
+        let table = point_table(plan, factors, &ids, &measures, " vs baseline", |p, m| {
+            if p == baseline {
+                "baseline".to_string()
+            } else {
+                points
+                    .difference(p, m.column)
+                    .map_or("-".into(), |(d, ci)| difference_cell(m, d, ci))
+            }
+        });
         sections.push((
             "table-differences".to_string(),
             format!("Each point against the baseline ({})", label_of(baseline)),
