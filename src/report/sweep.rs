@@ -93,8 +93,9 @@ fn pts(v: f64) -> String {
     format!("{:.1} pts", v * 100.0)
 }
 
-/// An HTML table with one row per grid point of `ids`: its coordinates,
-/// then one cell per measure, headed by the measure's title and `suffix`.
+/// An HTML table with one row per grid point of `ids`: its coordinates
+/// (labels for structured values), then one cell per measure, headed by
+/// the measure's title and `suffix`.
 fn point_table(
     plan: &Plan,
     factors: &[Factor],
@@ -114,7 +115,7 @@ fn point_table(
     for &p in ids {
         table.push_str("<tr>");
         for (&c, f) in plan.coordinates(p as u64).iter().zip(factors) {
-            table.push_str(&format!("<td>{}</td>", escape(&f.values[c])));
+            table.push_str(&format!("<td>{}</td>", escape(&f.label(c))));
         }
         for m in measures {
             table.push_str(&format!("<td>{}</td>", escape(&cell(p, m))));
@@ -232,7 +233,7 @@ pub fn build(manifest: &Manifest, dir: &Path) -> Result<Page, ReportError> {
         plan.coordinates(p as u64)
             .iter()
             .zip(factors)
-            .map(|(&c, f)| f.values[c].clone())
+            .map(|(&c, f)| f.label(c))
             .collect::<Vec<_>>()
             .join(", ")
     };
@@ -256,7 +257,7 @@ pub fn build(manifest: &Manifest, dir: &Path) -> Result<Page, ReportError> {
                 }
                 None => (
                     (0..f.values.len()).map(|i| i as f64).collect(),
-                    format!("{} (values in order: {})", f.path, f.values.join(", ")),
+                    format!("{} (values in order: {})", f.path, f.labels().join(", ")),
                 ),
             };
             for m in [&P90, &BACKLOG, retention, &SHARE] {
@@ -298,6 +299,7 @@ pub fn build(manifest: &Manifest, dir: &Path) -> Result<Page, ReportError> {
         }
         _ => {
             let (fy, fx) = (&factors[0], &factors[1]);
+            let (y_labels, x_labels) = (fy.labels(), fx.labels());
             let rest: u64 = factors[2..].iter().map(|f| f.values.len() as u64).product();
             let shown = rest.min(6);
             if rest > shown {
@@ -324,8 +326,8 @@ pub fn build(manifest: &Manifest, dir: &Path) -> Result<Page, ReportError> {
                         title: &title,
                         x_label: &fx.path,
                         y_label: &fy.path,
-                        x_values: &fx.values,
-                        y_values: &fy.values,
+                        x_values: &x_labels,
+                        y_values: &y_labels,
                         values,
                         format: &m.format,
                         higher_is_better: m.higher_is_better,
@@ -337,7 +339,7 @@ pub fn build(manifest: &Manifest, dir: &Path) -> Result<Page, ReportError> {
                     let others = plan.coordinates(first as u64)[2..]
                         .iter()
                         .zip(&factors[2..])
-                        .map(|(&c, f)| format!("{} = {}", f.path, f.values[c]))
+                        .map(|(&c, f)| format!("{} = {}", f.path, f.label(c)))
                         .collect::<Vec<_>>()
                         .join(", ");
                     caption = format!(" With {others}.");
@@ -439,6 +441,13 @@ pub fn build(manifest: &Manifest, dir: &Path) -> Result<Page, ReportError> {
             table,
         ));
     }
+    // What the labels of structured values (shift lists) stand for.
+    for f in factors.iter().filter(|f| f.is_structured()) {
+        let entries: Vec<String> = (0..f.values.len())
+            .map(|i| format!("{} = {}", f.label(i), f.values[i]))
+            .collect();
+        notes.push(format!("{}: {}.", f.path, entries.join("; ")));
+    }
     if retention.column == SHARE.column {
         notes.push("The runs are too short for any expert retention figure (30 days at least): expert share stands in for it.".into());
     }
@@ -458,7 +467,7 @@ pub fn build(manifest: &Manifest, dir: &Path) -> Result<Page, ReportError> {
             } else {
                 factors
                     .iter()
-                    .map(|f| format!("{} ({})", f.path, f.values.join(", ")))
+                    .map(|f| format!("{} ({})", f.path, f.labels().join(", ")))
                     .collect::<Vec<_>>()
                     .join("; ")
             }

@@ -22,11 +22,15 @@ pub const POINTS: &str = "points.csv";
 /// numbers. Worked out once per plan: rows are written by the million.
 pub struct Layout {
     durations: Vec<bool>,
+    /// Each factor's value cells: the value, or a structured value's
+    /// label (`shifts#2`; sweep.json's legend holds the value).
+    labels: Vec<Vec<String>>,
 }
 
 impl Layout {
     pub fn new(plan: &Plan) -> Layout {
         Layout {
+            labels: plan.factors.iter().map(|f| f.labels()).collect(),
             durations: plan
                 .factors
                 .iter()
@@ -48,13 +52,14 @@ impl Layout {
 
     fn fields(&self, plan: &Plan, point: u64) -> Vec<String> {
         let mut fields = Vec::new();
-        for ((f, c), &is_duration) in plan
+        for (((f, c), &is_duration), labels) in plan
             .factors
             .iter()
             .zip(plan.coordinates(point))
             .zip(&self.durations)
+            .zip(&self.labels)
         {
-            fields.push(f.values[c].clone());
+            fields.push(labels[c].clone());
             if is_duration {
                 let hours = parse_duration(&f.values[c])
                     .map(|d| d.as_hours())
