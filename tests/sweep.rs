@@ -56,7 +56,7 @@ fn run_grid(out: &Path, extra: &[&str]) {
 }
 
 fn files(dir: &Path) -> Vec<Vec<u8>> {
-    ["runs.csv", "points.csv", "sweep.json"]
+    ["runs.csv", "points.csv", "points_long.csv", "sweep.json"]
         .iter()
         .map(|f| std::fs::read(dir.join(f)).unwrap_or_else(|_| panic!("{f} in {}", dir.display())))
         .collect()
@@ -889,6 +889,69 @@ fn a_shard_report_labels_its_own_points() {
         "{}",
         &html[at..end]
     );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn points_long_is_the_wide_table_in_long_form() {
+    let dir = temp("long");
+    run_grid(&dir, &[]);
+    let wide = points(&dir);
+    let mut reader = csv::Reader::from_path(dir.join("points_long.csv")).unwrap();
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(
+        header,
+        [
+            "point",
+            "staff.teams.agents.count",
+            "policy.intervention_delay",
+            "policy.intervention_delay_hours",
+            "measure",
+            "mean",
+            "sd",
+            "ci95",
+            "n",
+            "diff",
+            "diff_ci95",
+            "diff_n"
+        ]
+    );
+    let long: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+    let measures: Vec<String> = wide[0]
+        .keys()
+        .filter_map(|k| k.strip_suffix("_diff_ci95").map(String::from))
+        .collect();
+    assert_eq!(long.len(), wide.len() * measures.len());
+    let runs = rows(&dir);
+    let point_col = column(&dir, "point");
+    for row in &long {
+        let (point, measure) = (&row[0], &row[4]);
+        let w = wide.iter().find(|p| p["point"] == point).unwrap();
+        for (i, factor) in header[1..4].iter().enumerate() {
+            assert_eq!(&row[1 + i], w[factor].as_str());
+        }
+        for (field, suffix) in [
+            (5, "mean"),
+            (6, "sd"),
+            (7, "ci95"),
+            (9, "diff"),
+            (10, "diff_ci95"),
+        ] {
+            assert_eq!(
+                &row[field],
+                w[&format!("{measure}_{suffix}")].as_str(),
+                "{point} {measure} {suffix}"
+            );
+        }
+        // n: the runs of this point with a value of the measure.
+        let m = column(&dir, measure);
+        let n = runs
+            .iter()
+            .filter(|r| &r[point_col] == point && !r[m].is_empty())
+            .count();
+        assert_eq!(row[8].parse::<usize>().unwrap(), n, "{point} {measure}");
+        assert!(row[11].parse::<usize>().unwrap() <= n);
+    }
     let _ = std::fs::remove_dir_all(dir);
 }
 
