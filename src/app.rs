@@ -611,7 +611,7 @@ fn run_sweep(args: SweepArgs) -> Result<(), AppError> {
         }
     } else if !args.quiet {
         eprintln!(
-            "{}: {} runs ({} points x {} replications{}), {simulated} simulated now; wrote runs.csv, points.csv, sweep.json",
+            "{}: {} runs ({} points x {} replications{}), {simulated} simulated now; wrote runs.csv, points.csv, points_long.csv, sweep.json",
             out.display(),
             m.run_range[1] - m.run_range[0],
             m.points,

@@ -29,7 +29,7 @@ pub fn targets(scenario: &Scenario) -> Vec<String> {
         .simulation
         .response_targets
         .iter()
-        .map(|t| t.to_string())
+        .map(|t| t.hours_label())
         .collect()
 }
 

@@ -142,6 +142,51 @@ impl fmt::Display for SimDuration {
     }
 }
 
+impl SimDuration {
+    /// The label of a response target: whole hours in hours ("24h", not
+    /// "1d"; "168h", not "1w"), so that the `within` keys and the
+    /// `first_response_within_*` columns read the same whether a scenario
+    /// writes "24h" or "1d"; shorter spans in their largest exact unit
+    /// ("90m", "30s").
+    pub fn hours_label(self) -> String {
+        if self.0.is_multiple_of(MS_PER_HOUR) {
+            format!("{}h", self.0 / MS_PER_HOUR)
+        } else {
+            self.to_string()
+        }
+    }
+
+    /// This span as a whole number of `unit` (ms, s, m, h, d or w), if it
+    /// is one: "0h" for zero hours, where `Display` writes "0s".
+    pub fn in_unit(self, unit: &str) -> Option<String> {
+        let size = unit_size(unit)?;
+        self.0
+            .is_multiple_of(size)
+            .then(|| format!("{}{unit}", self.0 / size))
+    }
+}
+
+/// The size in milliseconds of a unit as `parse_duration` reads it.
+pub fn unit_size(unit: &str) -> Option<u64> {
+    Some(match unit {
+        "ms" => 1,
+        "s" => MS_PER_SECOND,
+        "m" | "min" => MS_PER_MINUTE,
+        "h" => MS_PER_HOUR,
+        "d" => MS_PER_DAY,
+        "w" => MS_PER_WEEK,
+        _ => return None,
+    })
+}
+
+/// The unit a duration string is written in ("3h" -> "h"), if it has one.
+pub fn unit_of(text: &str) -> Option<&str> {
+    let trimmed = text.trim();
+    let split = trimmed.find(|c: char| !(c.is_ascii_digit() || c == '.'))?;
+    let unit = trimmed[split..].trim();
+    unit_size(unit).map(|_| unit)
+}
+
 impl Serialize for SimDuration {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_str(self)
@@ -177,19 +222,11 @@ pub fn parse_duration(text: &str) -> Result<SimDuration, DurationError> {
     let value: f64 = number
         .parse()
         .map_err(|_| DurationError::Malformed(text.to_string()))?;
-    let scale = match unit {
-        "ms" => 1,
-        "s" => MS_PER_SECOND,
-        "m" | "min" => MS_PER_MINUTE,
-        "h" => MS_PER_HOUR,
-        "d" => MS_PER_DAY,
-        "w" => MS_PER_WEEK,
-        _ => {
-            return Err(DurationError::UnknownUnit {
-                text: text.to_string(),
-                unit: unit.to_string(),
-            });
-        }
+    let Some(scale) = unit_size(unit) else {
+        return Err(DurationError::UnknownUnit {
+            text: text.to_string(),
+            unit: unit.to_string(),
+        });
     };
     let ms = value * scale as f64;
     // A thousand years is far beyond any horizon and far inside u64 ms.
@@ -237,6 +274,23 @@ mod tests {
             let parsed = parse_duration(d).unwrap();
             assert_eq!(parse_duration(&parsed.to_string()), Ok(parsed));
         }
+    }
+
+    #[test]
+    fn target_labels_are_in_hours_and_units_are_kept() {
+        let d = |t: &str| parse_duration(t).unwrap();
+        assert_eq!(d("24h").hours_label(), "24h");
+        assert_eq!(d("1d").hours_label(), "24h");
+        assert_eq!(d("1w").hours_label(), "168h");
+        assert_eq!(d("90m").hours_label(), "90m");
+        assert_eq!(d("30s").hours_label(), "30s");
+        assert_eq!(d("0s").hours_label(), "0h");
+        assert_eq!(d("0s").in_unit("h").as_deref(), Some("0h"));
+        assert_eq!(d("150m").in_unit("h"), None);
+        assert_eq!(d("2h").in_unit("m").as_deref(), Some("120m"));
+        assert_eq!(unit_of("7.5m"), Some("m"));
+        assert_eq!(unit_of("12"), None);
+        assert_eq!(unit_of("3x"), None);
     }
 
     #[test]

@@ -56,7 +56,7 @@ fn run_grid(out: &Path, extra: &[&str]) {
 }
 
 fn files(dir: &Path) -> Vec<Vec<u8>> {
-    ["runs.csv", "points.csv", "sweep.json"]
+    ["runs.csv", "points.csv", "points_long.csv", "sweep.json"]
         .iter()
         .map(|f| std::fs::read(dir.join(f)).unwrap_or_else(|_| panic!("{f} in {}", dir.display())))
         .collect()
@@ -634,9 +634,11 @@ fn a_bad_baseline_in_a_sweep_file_names_the_file_and_field() {
             "sweep.baseline: no value for the varied parameter policy.intervention_delay: a baseline gives one value of each varied parameter (here one of 0s, 10m, 1h)",
         ),
         (
-            "not-a-table",
+            // A list is a value (structured factors vary shift lists), but
+            // not one of this factor's.
+            "a-list",
             "[sweep.baseline]\n\"policy.intervention_delay\" = [\"0s\"]\n",
-            "sweep.baseline.policy.intervention_delay: expected one value",
+            "sweep.baseline.policy.intervention_delay: \"[\\\"0s\\\"]\" matches no point: expected one of the values varied (0s, 10m, 1h)",
         ),
     ] {
         let file = sweep_file(&format!("baseline-{name}"), baseline);
@@ -786,4 +788,304 @@ fn capped_runs_are_counted_apart_and_kept_out_of_the_means() {
         "a note per capped point"
     );
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The three shift lists of scenarios/shifts.sweep.toml, spaced and
+/// ordered otherwise than the file writes them, for `--vary` on the
+/// command line.
+const SHIFT_LISTS: &str = "[{share=0.5,hours=['mon-fri 08:00-16:00']},{share=0.5,hours=['mon-fri 12:00-20:00']}],\
+[{ hours = [\"mon-fri 08:00-16:00\"], share = 0.5 }, { share = 0.5, hours = [\"mon-fri 16:00-24:00\"] }],\
+[{share=0.75,hours=[\"mon-fri 08:00-16:00\"]},{share=0.25,hours=[\"wed-sun 10:00-18:00\"]}]";
+
+/// A short run of the shipped shifts sweep: three weeks, two replications.
+fn shifts_args(source: &[&str], out: &Path, extra: &[&str]) -> Vec<String> {
+    let mut args: Vec<String> = ["sweep"].iter().map(|s| s.to_string()).collect();
+    args.extend(source.iter().map(|s| s.to_string()));
+    for a in [
+        "--set",
+        "simulation.horizon=21d",
+        "--set",
+        "simulation.warmup=7d",
+        "--replications",
+        "2",
+        "--quiet",
+        "--out",
+    ] {
+        args.push(a.to_string());
+    }
+    args.push(out.to_string_lossy().to_string());
+    args.extend(extra.iter().map(|s| s.to_string()));
+    args
+}
+
+fn run_args(args: &[String]) {
+    ok(&args.iter().map(|s| s.as_str()).collect::<Vec<_>>());
+}
+
+#[test]
+fn a_sweep_varies_whole_shift_lists_from_the_file_or_the_command_line() {
+    let file = ["scenarios/shifts.sweep.toml"];
+    let (from_file, from_cli) = (temp("shifts-file"), temp("shifts-cli"));
+    run_args(&shifts_args(&file, &from_file, &["--report"]));
+    let vary = format!("staff.teams.technical.shifts={SHIFT_LISTS}");
+    let cli = ["scenarios/mercure.toml", "--vary", vary.as_str()];
+    run_args(&shifts_args(&cli, &from_cli, &[]));
+    // The same values however written: the same plan, the same bytes.
+    assert_eq!(files(&from_file), files(&from_cli));
+    // The tables name each shift list by a label, in the order written.
+    let runs = rows(&from_file);
+    let shifts = column(&from_file, "staff.teams.technical.shifts");
+    let labels: Vec<&str> = runs.iter().map(|r| &r[shifts]).collect();
+    assert_eq!(
+        labels,
+        [
+            "shifts#1", "shifts#1", "shifts#2", "shifts#2", "shifts#3", "shifts#3"
+        ]
+    );
+    let table = points(&from_file);
+    assert_eq!(table[2]["staff.teams.technical.shifts"], "shifts#3");
+    // sweep.json's legend maps each label to its value, in canonical TOML.
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(from_file.join("sweep.json")).unwrap()).unwrap();
+    let legend = manifest["legend"]["staff.teams.technical.shifts"]
+        .as_array()
+        .unwrap();
+    assert_eq!(legend.len(), 3);
+    assert_eq!(legend[1]["label"], "shifts#2");
+    assert_eq!(
+        legend[1]["value"],
+        r#"[{ hours = ["mon-fri 08:00-16:00"], share = 0.5 }, { hours = ["mon-fri 16:00-24:00"], share = 0.5 }]"#
+    );
+    assert_eq!(
+        manifest["plan"]["baseline"]["values"]["staff.teams.technical.shifts"],
+        "shifts#1"
+    );
+    // The shift lists reach the runs: with the same seed, the evening rota
+    // changes when staff answer, so the replications' runs differ.
+    let p90 = column(&from_file, "first_response_p90_hours");
+    for rep in 0..2 {
+        assert_ne!(runs[rep][p90], runs[2 + rep][p90], "replication {rep}");
+        assert_ne!(runs[rep][p90], runs[4 + rep][p90], "replication {rep}");
+    }
+    // Same seeds and numbering as any other value: replication r of every
+    // point has seed f(1, r).
+    let seed = column(&from_file, "seed");
+    assert_eq!(runs[0][seed], runs[4][seed]);
+    // The report shows the labels and their legend.
+    let html = std::fs::read_to_string(from_file.join("report.html")).unwrap();
+    assert!(
+        html.contains("<td>shifts#2</td>"),
+        "a table row per shift list"
+    );
+    assert!(html.contains("shifts#2 = [{ hours = ["), "the legend");
+    // A label (or the value itself) names the baseline.
+    let other = temp("shifts-baseline");
+    run_args(&shifts_args(
+        &file,
+        &other,
+        &["--baseline", "staff.teams.technical.shifts=shifts#3"],
+    ));
+    let with_third = points(&other);
+    assert_eq!(with_third[2]["backlog_mean_diff"], "0");
+    assert_ne!(with_third[0]["backlog_mean_diff"], "0");
+    for d in [from_file, from_cli, other] {
+        let _ = std::fs::remove_dir_all(d);
+    }
+}
+
+#[test]
+fn a_shift_list_sweep_resumes_and_merges_to_identical_files() {
+    let file = ["scenarios/shifts.sweep.toml"];
+    let whole = temp("shifts-whole");
+    run_args(&shifts_args(&file, &whole, &[]));
+    let expected = files(&whole);
+    // Shards, merged in reverse order.
+    let shards = [temp("shifts-shard1"), temp("shifts-shard2")];
+    for (i, dir) in shards.iter().enumerate() {
+        let spec = format!("{}/2", i + 1);
+        run_args(&shifts_args(&file, dir, &["--shard", &spec]));
+    }
+    let merged = temp("shifts-merged");
+    let texts: Vec<String> = shards
+        .iter()
+        .map(|d| d.to_string_lossy().to_string())
+        .collect();
+    ok(&[
+        "merge",
+        &texts[1],
+        &texts[0],
+        "--out",
+        &merged.to_string_lossy(),
+    ]);
+    assert_eq!(files(&merged), expected);
+    // A crash after every other run: resume gives the same bytes.
+    let partial = temp("shifts-partial");
+    std::fs::create_dir_all(&partial).unwrap();
+    std::fs::copy(whole.join("sweep.json"), partial.join("sweep.json")).unwrap();
+    let text = std::fs::read_to_string(whole.join("runs.csv")).unwrap();
+    let mut j = Journal::open(&partial.join(journal::FILE), 0).unwrap();
+    for (run, row) in text.lines().skip(1).enumerate().step_by(2) {
+        j.append(run as u64, row).unwrap();
+    }
+    drop(j);
+    run_args(&shifts_args(&file, &partial, &["--resume"]));
+    assert_eq!(files(&partial), expected);
+    for d in shards.into_iter().chain([whole, merged, partial]) {
+        let _ = std::fs::remove_dir_all(d);
+    }
+}
+
+#[test]
+fn a_bad_structured_value_names_the_factor() {
+    for (values, needle) in [
+        (
+            "[{share=1.0,hours=['mon-fri 09:00-18:00']}],[{share=1.0",
+            "missing",
+        ),
+        ("[{share=1.0 hours=[]}]", "not a TOML array or inline table"),
+        ("[{share=1.0}],[{ share = 1.0 }]", "listed twice"),
+    ] {
+        let vary = format!("staff.teams.technical.shifts={values}");
+        let out = entraide(&[
+            "sweep",
+            "scenarios/mercure.toml",
+            "--vary",
+            &vary,
+            "--check",
+        ]);
+        assert_eq!(out.status.code(), Some(2), "{values}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("--vary staff.teams.technical.shifts") && err.contains(needle),
+            "{values}: {err}"
+        );
+    }
+    // A shift list the scenario reader refuses names its point's --set.
+    let vary = "staff.teams.technical.shifts=[{share=0.5,hours=['mon-fri 09:00-18:00']}]";
+    let out = entraide(&["sweep", "scenarios/mercure.toml", "--vary", vary, "--check"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("shifts"));
+}
+
+#[test]
+fn a_shard_report_labels_its_own_points() {
+    // Shard 2 of 2 of the 3 x 2 grid holds points 3 to 5 (runs 9 to 17).
+    let dir = temp("shard-report");
+    run_grid(&dir, &["--shard", "2/2", "--report"]);
+    let points = points(&dir);
+    let ids: Vec<&str> = points.iter().map(|p| p["point"].as_str()).collect();
+    assert_eq!(ids, ["3", "4", "5"]);
+    let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
+    // Point 3 is (26 agents, 10m), point 5 (28, 10m); the points of the
+    // other shard, such as point 0 (24, 0s), are not this shard's rows.
+    assert!(html.contains("<tr><td>26</td><td>10m</td>"), "point 3");
+    assert!(html.contains("<tr><td>28</td><td>10m</td>"), "point 5");
+    assert!(
+        !html.contains("<tr><td>24</td>"),
+        "points 0 to 2 are in shard 1"
+    );
+    // The cells hold the row of that point: point 5's expert share.
+    let share: f64 = points[2]["expert_share_mean"].parse().unwrap();
+    let row = "<tr><td>28</td><td>10m</td>";
+    let at = html.find(row).unwrap();
+    let end = at + html[at..].find("</tr>").unwrap();
+    assert!(
+        html[at..end].contains(&format!("{:.0} %", share * 100.0)),
+        "{}",
+        &html[at..end]
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn points_long_is_the_wide_table_in_long_form() {
+    let dir = temp("long");
+    run_grid(&dir, &[]);
+    let wide = points(&dir);
+    let mut reader = csv::Reader::from_path(dir.join("points_long.csv")).unwrap();
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(
+        header,
+        [
+            "point",
+            "staff.teams.agents.count",
+            "policy.intervention_delay",
+            "policy.intervention_delay_hours",
+            "measure",
+            "mean",
+            "sd",
+            "ci95",
+            "n",
+            "diff",
+            "diff_ci95",
+            "diff_n"
+        ]
+    );
+    let long: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+    let measures: Vec<String> = wide[0]
+        .keys()
+        .filter_map(|k| k.strip_suffix("_diff_ci95").map(String::from))
+        .collect();
+    assert_eq!(long.len(), wide.len() * measures.len());
+    let runs = rows(&dir);
+    let point_col = column(&dir, "point");
+    for row in &long {
+        let (point, measure) = (&row[0], &row[4]);
+        let w = wide.iter().find(|p| p["point"] == point).unwrap();
+        for (i, factor) in header[1..4].iter().enumerate() {
+            assert_eq!(&row[1 + i], w[factor].as_str());
+        }
+        for (field, suffix) in [
+            (5, "mean"),
+            (6, "sd"),
+            (7, "ci95"),
+            (9, "diff"),
+            (10, "diff_ci95"),
+        ] {
+            assert_eq!(
+                &row[field],
+                w[&format!("{measure}_{suffix}")].as_str(),
+                "{point} {measure} {suffix}"
+            );
+        }
+        // n: the runs of this point with a value of the measure.
+        let m = column(&dir, measure);
+        let n = runs
+            .iter()
+            .filter(|r| &r[point_col] == point && !r[m].is_empty())
+            .count();
+        assert_eq!(row[8].parse::<usize>().unwrap(), n, "{point} {measure}");
+        assert!(row[11].parse::<usize>().unwrap() <= n);
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn durations_keep_the_unit_written_and_targets_read_in_hours() {
+    let dir = temp("units");
+    let dir_text = dir.to_string_lossy().to_string();
+    ok(&[
+        "sweep",
+        "scenarios/mercure.toml",
+        "--vary",
+        "policy.intervention_delay=0h..2h:1h",
+        "--set",
+        "simulation.horizon=14d",
+        "--set",
+        "simulation.warmup=7d",
+        "--replications",
+        "1",
+        "--quiet",
+        "--out",
+        &dir_text,
+    ]);
+    let runs = rows(&dir);
+    let delay = column(&dir, "policy.intervention_delay");
+    let delays: Vec<&str> = runs.iter().map(|r| &r[delay]).collect();
+    assert_eq!(delays, ["0h", "1h", "2h"], "not 0s");
+    // Mercure's targets are 1h, 4h and 24h: the columns say 24h, not 1d.
+    column(&dir, "first_response_within_24h");
+    let header = std::fs::read_to_string(dir.join("runs.csv")).unwrap();
+    assert!(!header.lines().next().unwrap().contains("within_1d"));
+    let _ = std::fs::remove_dir_all(dir);
 }

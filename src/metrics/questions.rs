@@ -338,7 +338,7 @@ impl QuestionMetrics {
                 self.targets
                     .iter()
                     .zip(within)
-                    .map(|(t, n)| (t.to_string(), *n as f64 / posted))
+                    .map(|(t, n)| (t.hours_label(), *n as f64 / posted))
                     .collect(),
             ),
             cdf: (1..=50)
@@ -367,7 +367,7 @@ impl QuestionMetrics {
                 self.targets
                     .iter()
                     .zip(&w.within)
-                    .map(|(t, k)| (t.to_string(), *k as f64 / n))
+                    .map(|(t, k)| (t.hours_label(), *k as f64 / n))
                     .collect()
             } else {
                 Vec::new()

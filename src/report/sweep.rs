@@ -17,9 +17,10 @@ use crate::time::parse_duration;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-/// points.csv, by point: column -> value.
+/// points.csv, by point id (its `point` column, not its row position: a
+/// shard's points.csv starts at the shard's first point): column -> value.
 struct Points {
-    rows: Vec<BTreeMap<String, String>>,
+    rows: BTreeMap<usize, BTreeMap<String, String>>,
 }
 
 impl Points {
@@ -31,18 +32,28 @@ impl Points {
         let rows = rows
             .iter()
             .map(|record| {
-                headers
+                let id = record
+                    .get(0)
+                    .and_then(|p| p.parse::<usize>().ok())
+                    .ok_or_else(|| corrupt(path, "a row without a point number"))?;
+                let row = headers
                     .iter()
                     .zip(record.iter())
                     .map(|(h, v)| (h.to_string(), v.to_string()))
-                    .collect()
+                    .collect();
+                Ok((id, row))
             })
-            .collect();
+            .collect::<Result<_, ReportError>>()?;
         Ok(Points { rows })
     }
 
+    /// The point ids this points.csv holds, in order.
+    fn ids(&self) -> Vec<usize> {
+        self.rows.keys().copied().collect()
+    }
+
     fn value(&self, point: usize, column: &str) -> Option<f64> {
-        self.rows.get(point)?.get(column)?.parse().ok()
+        self.rows.get(&point)?.get(column)?.parse().ok()
     }
 
     fn mean(&self, point: usize, measure: &str) -> Option<f64> {
@@ -62,7 +73,7 @@ impl Points {
     }
 
     fn has(&self, measure: &str) -> bool {
-        (0..self.rows.len()).any(|p| self.mean(p, measure).is_some())
+        self.rows.keys().any(|&p| self.mean(p, measure).is_some())
     }
 }
 
@@ -146,12 +157,13 @@ impl Measure {
     }
 }
 
-/// An HTML table with one row per grid point: its coordinates, then one
-/// cell per measure, headed by the measure's title and `suffix`.
+/// An HTML table with one row per grid point of `ids`: its coordinates
+/// (labels for structured values), then one cell per measure, headed by
+/// the measure's title and `suffix`.
 fn point_table(
     plan: &Plan,
     factors: &[Factor],
-    rows: usize,
+    ids: &[usize],
     measures: &[&Measure],
     suffix: &str,
     cell: impl Fn(usize, &Measure) -> String,
@@ -167,10 +179,10 @@ fn point_table(
         table.push_str(&format!("<th>{}{suffix}</th>", escape(&m.header())));
     }
     table.push_str("</tr>\n");
-    for p in 0..rows {
+    for &p in ids {
         table.push_str(&format!("<tr><td>{p}</td>"));
         for (&c, f) in plan.coordinates(p as u64).iter().zip(factors) {
-            table.push_str(&format!("<td>{}</td>", escape(&f.values[c])));
+            table.push_str(&format!("<td>{}</td>", escape(&f.label(c))));
         }
         for m in measures {
             table.push_str(&format!("<td>{}</td>", escape(&cell(p, m))));
@@ -264,7 +276,9 @@ const CAPPED: Measure = Measure {
 
 /// The points with runs stopped at the backlog cap: (point, capped, runs).
 fn capped_points(points: &Points) -> Vec<(usize, u64, u64)> {
-    (0..points.rows.len())
+    points
+        .ids()
+        .into_iter()
         .filter_map(|p| {
             let capped = points.value(p, CAPPED.column)? as u64;
             let runs = points.value(p, "runs")? as u64;
@@ -355,7 +369,7 @@ pub fn build(manifest: &Manifest, dir: &Path) -> Result<Page, ReportError> {
         plan.coordinates(p as u64)
             .iter()
             .zip(factors)
-            .map(|(&c, f)| f.values[c].clone())
+            .map(|(&c, f)| f.label(c))
             .collect::<Vec<_>>()
             .join(", ")
     };
@@ -376,7 +390,7 @@ pub fn build(manifest: &Manifest, dir: &Path) -> Result<Page, ReportError> {
                     format!(
                         "{} (values in order: {})",
                         labels::with_unit(&f.path, None),
-                        f.values.join(", ")
+                        f.labels().join(", ")
                     ),
                 ),
             };
@@ -436,6 +450,7 @@ pub fn build(manifest: &Manifest, dir: &Path) -> Result<Page, ReportError> {
                 labels::with_unit(&fx.path, None),
                 labels::with_unit(&fy.path, None),
             );
+            let (y_labels, x_labels) = (fy.labels(), fx.labels());
             let rest: u64 = factors[2..].iter().map(|f| f.values.len() as u64).product();
             let shown = rest.min(6);
             if rest > shown {
@@ -464,8 +479,8 @@ pub fn build(manifest: &Manifest, dir: &Path) -> Result<Page, ReportError> {
                         title: &title,
                         x_label: &x_label,
                         y_label: &y_label,
-                        x_values: &fx.values,
-                        y_values: &fy.values,
+                        x_values: &x_labels,
+                        y_values: &y_labels,
                         values,
                         format: &format,
                         higher_is_better: m.higher_is_better,
@@ -485,9 +500,7 @@ pub fn build(manifest: &Manifest, dir: &Path) -> Result<Page, ReportError> {
                     let others = plan.coordinates(first as u64)[2..]
                         .iter()
                         .zip(&factors[2..])
-                        .map(|(&c, f)| {
-                            format!("{} = {}", labels::parameter(&f.path).0, f.values[c])
-                        })
+                        .map(|(&c, f)| format!("{} = {}", labels::parameter(&f.path).0, f.label(c)))
                         .collect::<Vec<_>>()
                         .join(", ");
                     caption = format!(" With {others}.");
@@ -506,7 +519,9 @@ pub fn build(manifest: &Manifest, dir: &Path) -> Result<Page, ReportError> {
         }
     }
     // The trade-off: one point per grid point.
-    let candidates: Vec<Candidate> = (0..points.rows.len())
+    let candidates: Vec<Candidate> = points
+        .ids()
+        .into_iter()
         .filter_map(|p| {
             Some(Candidate {
                 point: p,
@@ -587,7 +602,8 @@ pub fn build(manifest: &Manifest, dir: &Path) -> Result<Page, ReportError> {
     if !capped.is_empty() {
         columns.push(&CAPPED);
     }
-    let table = point_table(plan, factors, points.rows.len(), &columns, "", |p, m| {
+    let ids = points.ids();
+    let table = point_table(plan, factors, &ids, &columns, "", |p, m| {
         if m.column == CAPPED.column {
             let of = |c: &str| points.value(p, c).map_or("-".into(), |v| m.format(v));
             return format!("{} of {}", of(CAPPED.column), of("runs"));
@@ -619,27 +635,19 @@ pub fn build(manifest: &Manifest, dir: &Path) -> Result<Page, ReportError> {
     // The paired differences with the baseline (absent from a points.csv
     // of an older entraide).
     let baseline = plan.baseline.point as usize;
-    if baseline < points.rows.len()
-        && measures
-            .iter()
-            .any(|m| points.difference(0, m.column).is_some())
+    if measures
+        .iter()
+        .any(|m| points.difference(baseline, m.column).is_some())
     {
-        let table = point_table(
-            plan,
-            factors,
-            points.rows.len(),
-            &measures,
-            " vs baseline",
-            |p, m| {
-                if p == baseline {
-                    "baseline".to_string()
-                } else {
-                    points
-                        .difference(p, m.column)
-                        .map_or("-".into(), |(d, ci)| difference_cell(m, d, ci))
-                }
-            },
-        );
+        let table = point_table(plan, factors, &ids, &measures, " vs baseline", |p, m| {
+            if p == baseline {
+                "baseline".to_string()
+            } else {
+                points
+                    .difference(p, m.column)
+                    .map_or("-".into(), |(d, ci)| difference_cell(m, d, ci))
+            }
+        });
         sections.push((
             "table-differences".to_string(),
             format!("Each point against the baseline ({})", label_of(baseline)),
@@ -649,6 +657,13 @@ pub fn build(manifest: &Manifest, dir: &Path) -> Result<Page, ReportError> {
             ),
             table,
         ));
+    }
+    // What the labels of structured values (shift lists) stand for.
+    for f in factors.iter().filter(|f| f.is_structured()) {
+        let entries: Vec<String> = (0..f.values.len())
+            .map(|i| format!("{} = {}", f.label(i), f.values[i]))
+            .collect();
+        notes.push(format!("{}: {}.", f.path, entries.join("; ")));
     }
     if retention.column == SHARE.column {
         notes.push("The runs are too short for any expert retention figure (30 days at least): expert share stands in for it.".into());
@@ -677,7 +692,7 @@ pub fn build(manifest: &Manifest, dir: &Path) -> Result<Page, ReportError> {
                             "{} ({}: {})",
                             labels::parameter(&f.path).0,
                             f.path,
-                            f.values.join(", ")
+                            f.labels().join(", ")
                         )
                     })
                     .collect::<Vec<_>>()

@@ -6,6 +6,7 @@ use super::plan::Plan;
 use super::{SweepError, io_at};
 use crate::output::atomic;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::path::Path;
 
 pub const MANIFEST: &str = "sweep.json";
@@ -18,12 +19,44 @@ pub struct Manifest {
     pub plan: Plan,
     /// Labels of the response targets (the `first_response_within_*` columns).
     pub targets: Vec<String>,
+    /// What the labels of structured factors stand for: by path, each
+    /// label (`shifts#1`, as in runs.csv, points.csv and the report) with
+    /// its value. Absent when every factor is scalar.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub legend: BTreeMap<String, Vec<LegendEntry>>,
     pub runs: u64,
     pub points: u64,
     /// `[i, n]` for shard i of n; null for a whole sweep.
     pub shard: Option<[u64; 2]>,
     /// The runs this directory holds: `[first, end)`.
     pub run_range: [u64; 2],
+}
+
+/// One label of a structured factor and the value it stands for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LegendEntry {
+    pub label: String,
+    pub value: String,
+}
+
+/// The legend of a plan's structured factors.
+pub fn legend(plan: &Plan) -> BTreeMap<String, Vec<LegendEntry>> {
+    plan.factors
+        .iter()
+        .filter(|f| f.is_structured())
+        .map(|f| {
+            let entries = f
+                .values
+                .iter()
+                .enumerate()
+                .map(|(i, value)| LegendEntry {
+                    label: f.label(i),
+                    value: value.clone(),
+                })
+                .collect();
+            (f.path.clone(), entries)
+        })
+        .collect()
 }
 
 /// Equal but for the scenario's path: the content hash is what counts, so

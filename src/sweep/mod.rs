@@ -36,7 +36,7 @@ mod resume;
 mod run;
 pub mod tables;
 
-pub use manifest::{MANIFEST, Manifest, read_manifest};
+pub use manifest::{LegendEntry, MANIFEST, Manifest, read_manifest};
 pub use merge::merge;
 pub use prepare::Sweep;
 pub use request::{BaselineChoice, Request, read_sweep_file};

@@ -11,11 +11,155 @@ use crate::time::parse_duration;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-/// One varied parameter and its values, as `--set` value strings.
+/// One varied parameter and its values, as `--set` value strings. A value
+/// may be structured (a TOML array or inline table: a shift list, a
+/// distribution), kept in its canonical one-line TOML form.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Factor {
     pub path: String,
     pub values: Vec<String>,
+}
+
+/// Whether a value string is a structured TOML value (an array or an
+/// inline table) rather than a scalar.
+pub fn is_structured(value: &str) -> bool {
+    value.trim_start().starts_with(['[', '{'])
+}
+
+impl Factor {
+    /// Whether any value is structured: then every value goes by a label.
+    pub fn is_structured(&self) -> bool {
+        self.values.iter().any(|v| is_structured(v))
+    }
+
+    /// What tables and reports show for value `index`: the value itself,
+    /// or, for a structured factor, a short label made of the path's last
+    /// segment and the value's 1-based position (`shifts#2`); the legend
+    /// in sweep.json maps labels to values.
+    pub fn label(&self, index: usize) -> String {
+        if self.is_structured() {
+            let name = self.path.rsplit('.').next().unwrap_or(&self.path);
+            format!("{name}#{}", index + 1)
+        } else {
+            self.values[index].clone()
+        }
+    }
+
+    /// Every value's label, in order.
+    pub fn labels(&self) -> Vec<String> {
+        (0..self.values.len()).map(|i| self.label(i)).collect()
+    }
+
+    /// The index of the value a person wrote (`180m` for `3h`, `12.0` for
+    /// `12`, `shifts#2`, or a structured value spaced another way).
+    pub fn position_of(&self, written: &str) -> Option<usize> {
+        let canonical = canonical_structured(written).ok().flatten();
+        (0..self.values.len()).find(|&i| {
+            same_value(&self.values[i], written)
+                || (self.is_structured() && self.label(i) == written.trim())
+                || canonical.as_deref() == Some(self.values[i].as_str())
+        })
+    }
+}
+
+/// A factor from its path and its values: checks the path, the number of
+/// values and that no value is listed twice.
+pub fn factor(path: &str, values: Vec<String>) -> Result<Factor, String> {
+    let path = path.trim();
+    if path.is_empty() || path.split('.').any(|s| s.is_empty()) {
+        return Err(format!(
+            "--vary {path:?}: the path is empty or has an empty segment"
+        ));
+    }
+    let at = |e: String| format!("--vary {path}: {e}");
+    if values.is_empty() {
+        return Err(at("no values given".into()));
+    }
+    if values.len() > MAX_VALUES {
+        return Err(at(format!("{} values: at most {MAX_VALUES}", values.len())));
+    }
+    if values.iter().any(|v| v.contains(['\n', '\r'])) {
+        return Err(at("a value contains a line break".into()));
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    for v in &values {
+        if !seen.insert(v) {
+            return Err(at(format!("value {v:?} is listed twice")));
+        }
+    }
+    Ok(Factor {
+        path: path.to_string(),
+        values,
+    })
+}
+
+/// The canonical one-line TOML form of a structured value (`[..]` or
+/// `{..}`), so that spacing and key order do not make two values differ;
+/// `None` for a scalar; an error naming the TOML problem for a value that
+/// opens a bracket but is not TOML.
+pub fn canonical_structured(text: &str) -> Result<Option<String>, String> {
+    let text = text.trim();
+    if !is_structured(text) {
+        return Ok(None);
+    }
+    let table: toml::Table = format!("v = {text}")
+        .parse()
+        .map_err(|e: toml::de::Error| {
+            format!(
+                "{text:?} is not a TOML array or inline table: {}",
+                e.message()
+            )
+        })?;
+    match table.get("v") {
+        Some(v @ (toml::Value::Array(_) | toml::Value::Table(_))) => Ok(Some(v.to_string())),
+        _ => Err(format!("{text:?} is not a TOML array or inline table")),
+    }
+}
+
+/// Splits a list at its top-level commas: not inside `[]`, `{}` or a
+/// quoted string, so that `[{ share = 1.0 }],[..]` is two values.
+fn split_top_level(text: &str) -> Result<Vec<&str>, String> {
+    let mut items = Vec::new();
+    let mut depth: Vec<char> = Vec::new();
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    let mut start = 0;
+    for (i, c) in text.char_indices() {
+        if let Some(q) = quote {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' && q == '"' {
+                escaped = true;
+            } else if c == q {
+                quote = None;
+            }
+            continue;
+        }
+        match c {
+            '"' | '\'' => quote = Some(c),
+            '[' => depth.push(']'),
+            '{' => depth.push('}'),
+            ']' | '}' => {
+                let expected = depth.pop();
+                if expected != Some(c) {
+                    return Err(format!("unbalanced {c:?} in the list {text:?}"));
+                }
+            }
+            ',' if depth.is_empty() => {
+                items.push(&text[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    if quote.is_some() {
+        return Err(format!("an unclosed quote in the list {text:?}"));
+    }
+    if let Some(close) = depth.last() {
+        return Err(format!("a missing {close:?} in the list {text:?}"));
+    }
+    items.push(&text[start..]);
+    Ok(items)
 }
 
 /// Everything that determines a sweep's results. Two sweeps with equal
@@ -125,7 +269,9 @@ pub fn fnv1a(bytes: &[u8]) -> u64 {
 
 /// Parses `path=values`: a list `0h,1h,2h`, an integer range `10..40:5`, a
 /// duration range `1h..8h:1h` or a decimal range `0.1..0.5:0.1` (ends
-/// included), or a single value.
+/// included), or a single value. List items may be structured TOML values
+/// (`[{ share = 1.0, hours = [..] }],[..]`): the list splits only at
+/// commas outside brackets and quotes.
 pub fn parse_vary(spec: &str) -> Result<Factor, String> {
     let (path, values) = spec.split_once('=').ok_or_else(|| {
         format!(
@@ -142,10 +288,7 @@ pub fn parse_vary(spec: &str) -> Result<Factor, String> {
     }
     let values =
         expand_values(values.trim()).map_err(|e| format!("--vary {}: {e}", shorten(path)))?;
-    Ok(Factor {
-        path: path.to_string(),
-        values,
-    })
+    factor(path, values)
 }
 
 /// Expands a values spec into `--set` value strings.
@@ -156,17 +299,23 @@ pub fn expand_values(text: &str) -> Result<Vec<String>, String> {
     if text.contains(['\n', '\r']) {
         return Err("a value contains a line break".into());
     }
+    // A range is scalar: brackets or quotes make the text a list.
+    let scalar = !text.contains([',', '[', '{', '"', '\'']);
     let values = match text.split_once("..") {
-        Some((start, rest)) if !text.contains(',') => {
+        Some((start, rest)) if scalar => {
             let (end, step) = rest.split_once(':').ok_or_else(|| {
                 format!("range {text:?} needs a step: start..end:step, e.g. 10..40:5")
             })?;
             expand_range(start.trim(), end.trim(), step.trim())?
         }
         _ => {
-            let items: Vec<String> = text.split(',').map(|s| s.trim().to_string()).collect();
-            if items.iter().any(|s| s.is_empty()) {
-                return Err(format!("empty item in the list {:?}", shorten(text)));
+            let mut items = Vec::new();
+            for item in split_top_level(text)? {
+                let item = item.trim();
+                if item.is_empty() {
+                    return Err(format!("empty item in the list {:?}", shorten(text)));
+                }
+                items.push(canonical_structured(item)?.unwrap_or_else(|| item.to_string()));
             }
             items
         }
@@ -181,6 +330,26 @@ pub fn expand_values(text: &str) -> Result<Vec<String>, String> {
         }
     }
     Ok(values)
+}
+
+/// The unit the values of a duration range are written in: the largest of
+/// the units the user wrote (start, end, step) in which every value is a
+/// whole number, so `0h..3h:1h` reads `0h, 1h, 2h, 3h` and `1h..4h:90m`
+/// reads `60m, 150m, 240m`; else the largest unit that fits them all.
+fn range_unit(written: [&str; 3], values: &[crate::time::SimDuration]) -> &'static str {
+    const UNITS: [&str; 6] = ["w", "d", "h", "m", "s", "ms"];
+    let fits = |unit: &str| values.iter().all(|v| v.in_unit(unit).is_some());
+    let mine: Vec<&str> = written
+        .iter()
+        .filter_map(|w| crate::time::unit_of(w))
+        .map(|u| if u == "min" { "m" } else { u })
+        .collect();
+    UNITS
+        .iter()
+        .find(|u| mine.contains(u) && fits(u))
+        .or_else(|| UNITS.iter().find(|u| fits(u)))
+        .copied()
+        .unwrap_or("ms")
 }
 
 fn expand_range(start: &str, end: &str, step: &str) -> Result<Vec<String>, String> {
@@ -220,8 +389,13 @@ fn expand_range(start: &str, end: &str, step: &str) -> Result<Vec<String>, Strin
         if (b - a) / s >= MAX_VALUES as u64 {
             return Err(too_many());
         }
-        return Ok((0..=(b - a) / s)
-            .map(|k| crate::time::SimDuration(a + k * s).to_string())
+        let values: Vec<_> = (0..=(b - a) / s)
+            .map(|k| crate::time::SimDuration(a + k * s))
+            .collect();
+        let unit = range_unit([start, end, step], &values);
+        return Ok(values
+            .iter()
+            .map(|v| v.in_unit(unit).unwrap_or_else(|| v.to_string()))
             .collect());
     }
     if let (Ok(a), Ok(b), Ok(s)) = (
@@ -338,12 +512,70 @@ mod tests {
             ["10", "15", "20", "25", "30", "35", "40"]
         );
         assert_eq!(expand_values("10..42:5").unwrap().last().unwrap(), "40");
-        assert_eq!(expand_values("1h..4h:90m").unwrap(), ["1h", "150m", "4h"]);
+        // Durations in one unit the user wrote, "0h" and not "0s".
+        assert_eq!(
+            expand_values("1h..4h:90m").unwrap(),
+            ["60m", "150m", "240m"]
+        );
+        assert_eq!(
+            expand_values("0h..3h:1h").unwrap(),
+            ["0h", "1h", "2h", "3h"]
+        );
+        assert_eq!(
+            expand_values("0h..48h:12h").unwrap(),
+            ["0h", "12h", "24h", "36h", "48h"]
+        );
+        assert_eq!(
+            expand_values("0.5h..1h:0.25h").unwrap(),
+            ["30m", "45m", "60m"]
+        );
         assert_eq!(
             expand_values("0.1..0.5:0.1").unwrap(),
             ["0.1", "0.2", "0.3", "0.4", "0.5"]
         );
         assert_eq!(expand_values("7").unwrap(), ["7"]);
+    }
+
+    #[test]
+    fn structured_values_split_at_top_level_commas_only() {
+        let two = "[{ share = 1.0, hours = [\"mon-fri 09:00-18:00\", \"sat 10:00-14:00\"] }],\
+                   [{share=0.5,hours=[\"mon-fri 08:00-16:00\"]}, {share=0.5,hours=[\"mon-fri 12:00-20:00\"]}]";
+        let values = expand_values(two).unwrap();
+        assert_eq!(
+            values,
+            [
+                r#"[{ hours = ["mon-fri 09:00-18:00", "sat 10:00-14:00"], share = 1.0 }]"#,
+                r#"[{ hours = ["mon-fri 08:00-16:00"], share = 0.5 }, { hours = ["mon-fri 12:00-20:00"], share = 0.5 }]"#,
+            ]
+        );
+        // A distribution, a scalar beside it, a quoted comma.
+        assert_eq!(
+            expand_values(r#"{dist="exponential",mean="4h"}, 6m, "a,b""#).unwrap(),
+            [r#"{ dist = "exponential", mean = "4h" }"#, "6m", r#""a,b""#]
+        );
+        // The same value spaced differently is the same value.
+        let e = expand_values("[1, 2],[1,2]").unwrap_err();
+        assert!(e.contains("twice"), "{e}");
+        for (bad, needle) in [
+            ("[1, 2", "missing"),
+            ("[1, 2]]", "unbalanced"),
+            ("[1 2]", "not a TOML array"),
+            ("\"open", "unclosed quote"),
+        ] {
+            let e = expand_values(bad).unwrap_err();
+            assert!(e.contains(needle), "{bad:?}: {e}");
+        }
+        let f = parse_vary(&format!("staff.teams.technical.shifts={two}")).unwrap();
+        assert_eq!(f.labels(), ["shifts#1", "shifts#2"]);
+        assert_eq!(f.position_of("shifts#2"), Some(1));
+        assert_eq!(
+            f.position_of(r#"[{hours=["mon-fri 09:00-18:00","sat 10:00-14:00"],share=1.0}]"#),
+            Some(0)
+        );
+        assert_eq!(f.position_of("shifts#3"), None);
+        let scalar = parse_vary("policy.intervention_delay=0h,3h").unwrap();
+        assert_eq!(scalar.labels(), ["0h", "3h"]);
+        assert_eq!(scalar.position_of("180m"), Some(1));
     }
 
     #[test]

@@ -30,7 +30,7 @@ pub struct Sweep {
 /// The baseline point the user chose: one value of every factor, each
 /// among that factor's values. No choice at all means the first point.
 fn baseline_point(factors: &[Factor], choices: &[BaselineChoice]) -> Result<Baseline, SweepError> {
-    let listed = |f: &Factor| f.values.join(", ");
+    let listed = |f: &Factor| f.labels().join(", ");
     let mut coordinates = vec![0; factors.len()];
     let mut chosen = vec![false; factors.len()];
     for choice in choices {
@@ -47,11 +47,7 @@ fn baseline_point(factors: &[Factor], choices: &[BaselineChoice]) -> Result<Base
             )));
         };
         let f = &factors[i];
-        let Some(c) = f
-            .values
-            .iter()
-            .position(|v| plan::same_value(v, &choice.value))
-        else {
+        let Some(c) = f.position_of(&choice.value) else {
             return Err(SweepError::Usage(format!(
                 "{}: {:?} matches no point: expected one of the values varied ({})",
                 choice.at(),
@@ -79,7 +75,7 @@ fn baseline_point(factors: &[Factor], choices: &[BaselineChoice]) -> Result<Base
     let values = factors
         .iter()
         .zip(&coordinates)
-        .map(|(f, &c)| (f.path.clone(), f.values[c].clone()))
+        .map(|(f, &c)| (f.path.clone(), f.label(c)))
         .collect();
     Ok(Baseline { point, values })
 }
@@ -141,7 +137,7 @@ impl Sweep {
             .simulation
             .response_targets
             .iter()
-            .map(|t| t.to_string())
+            .map(|t| t.hours_label())
             .collect();
         let runs = plan.runs();
         let range = shard_range(runs, request.shard);
@@ -188,6 +184,7 @@ impl Sweep {
             manifest: Manifest {
                 entraide_version: env!("CARGO_PKG_VERSION").to_string(),
                 points: plan.points(),
+                legend: super::manifest::legend(&plan),
                 plan,
                 targets,
                 runs,

@@ -69,7 +69,8 @@ impl Request {
 
 /// Reads a sweep file: `[sweep]` with `scenario` (relative to the sweep
 /// file), `replications`, `seed`, `set` (fixed overrides) and a `[sweep.vary]`
-/// table of `path = "values"` (the `--vary` syntax) or `path = [values]`,
+/// table of `path = "values"` (the `--vary` syntax) or `path = [values]`
+/// (any TOML values, shift lists and distributions included),
 /// and an optional `[sweep.baseline]` table of `path = value`, one value of
 /// each factor. Returns `None` if the file is a plain scenario.
 pub fn read_sweep_file(path: &Path) -> Result<Option<Request>, SweepError> {
@@ -162,28 +163,12 @@ pub fn read_sweep_file(path: &Path) -> Result<Option<Request>, SweepError> {
     let mut factors = Vec::new();
     match sweep.get("vary") {
         None => {}
-        Some(toml::Value::Table(vary)) => {
-            for (path, values) in vary {
-                let spec = match values {
-                    toml::Value::String(s) => s.clone(),
-                    toml::Value::Array(items) => items
-                        .iter()
-                        .map(|v| match v {
-                            toml::Value::String(s) => s.clone(),
-                            other => other.to_string(),
-                        })
-                        .collect::<Vec<_>>()
-                        .join(","),
-                    other => other.to_string(),
-                };
-                factors.push(
-                    plan::parse_vary(&format!("{path}={spec}"))
-                        .map_err(|e| SweepError::Usage(format!("{file}: sweep.vary: {e}")))?,
-                );
-            }
-        }
+        Some(toml::Value::Table(vary)) => read_vary(vary, "", &file, &mut factors)?,
         _ => return Err(bad("vary", "a table of path = \"values\"")),
     }
+    // Dotted keys nest: sort so that factors keep the documented order,
+    // alphabetical by path, however the file wrote them.
+    factors.sort_by(|a, b| a.path.cmp(&b.path));
     let mut baseline = Vec::new();
     match sweep.get("baseline") {
         None => {}
@@ -208,6 +193,48 @@ pub fn read_sweep_file(path: &Path) -> Result<Option<Request>, SweepError> {
     }))
 }
 
+/// The `[sweep.vary]` table, flattened (`"a.b" = ..` and the dotted key
+/// `a.b = ..` are the same path). A string is the `--vary` syntax; a TOML
+/// array lists the values, each string item in the `--vary` syntax (so a
+/// range item expands) and each other item one value: a number, or a
+/// structured value (a shift list, a distribution) in its canonical form.
+fn read_vary(
+    table: &toml::Table,
+    prefix: &str,
+    file: &str,
+    out: &mut Vec<Factor>,
+) -> Result<(), SweepError> {
+    let at = |e: String| SweepError::Usage(format!("{file}: sweep.vary: {e}"));
+    for (key, values) in table {
+        let path = format!("{prefix}{key}");
+        let values = match values {
+            toml::Value::Table(inner) if !inner.contains_key("dist") => {
+                read_vary(inner, &format!("{path}."), file, out)?;
+                continue;
+            }
+            toml::Value::String(spec) => {
+                plan::expand_values(spec.trim()).map_err(|e| at(format!("--vary {path}: {e}")))?
+            }
+            toml::Value::Array(items) => {
+                let mut values = Vec::new();
+                for item in items {
+                    match item {
+                        toml::Value::String(spec) => values.extend(
+                            plan::expand_values(spec.trim())
+                                .map_err(|e| at(format!("--vary {path}: {e}")))?,
+                        ),
+                        other => values.push(other.to_string()),
+                    }
+                }
+                values
+            }
+            other => vec![other.to_string()],
+        };
+        out.push(plan::factor(&path, values).map_err(at)?);
+    }
+    Ok(())
+}
+
 /// The `[sweep.baseline]` table, flattened: `"policy.intervention_delay" =
 /// "3h"` and the nested `policy.intervention_delay = "3h"` are the same.
 fn read_baseline(
@@ -219,19 +246,19 @@ fn read_baseline(
     for (key, value) in table {
         let path = format!("{prefix}{key}");
         let value = match value {
-            toml::Value::Table(inner) => {
+            toml::Value::Table(inner) if !inner.contains_key("dist") => {
                 read_baseline(inner, &format!("{path}."), origin, out)?;
                 continue;
             }
             toml::Value::String(s) => s.clone(),
-            toml::Value::Integer(_) | toml::Value::Float(_) | toml::Value::Boolean(_) => {
-                value.to_string()
-            }
-            _ => {
+            toml::Value::Datetime(_) => {
                 return Err(SweepError::Usage(format!(
-                    "{origin}.{path}: expected one value of this varied parameter, e.g. \"3h\" or 12"
+                    "{origin}.{path}: expected one value of this varied parameter, e.g. \"3h\", 12, a label like \"shifts#2\" or a shift list"
                 )));
             }
+            // Numbers, booleans, and structured values (a shift list, a
+            // distribution) in their canonical form.
+            other => other.to_string(),
         };
         out.push(BaselineChoice {
             path,

@@ -16,17 +16,35 @@ use std::path::Path;
 
 pub const RUNS: &str = "runs.csv";
 pub const POINTS: &str = "points.csv";
+pub const POINTS_LONG: &str = "points_long.csv";
+
+/// The columns of `points_long.csv` after the point and factor columns:
+/// one row per point and measure, the tidy form of `points.csv`.
+const LONG_COLUMNS: [&str; 8] = [
+    "measure",
+    "mean",
+    "sd",
+    "ci95",
+    "n",
+    "diff",
+    "diff_ci95",
+    "diff_n",
+];
 
 /// The factor columns of a plan. Factors whose values are all durations
 /// get a numeric `<path>_hours` column too, so they plot and model as
 /// numbers. Worked out once per plan: rows are written by the million.
 pub struct Layout {
     durations: Vec<bool>,
+    /// Each factor's value cells: the value, or a structured value's
+    /// label (`shifts#2`; sweep.json's legend holds the value).
+    labels: Vec<Vec<String>>,
 }
 
 impl Layout {
     pub fn new(plan: &Plan) -> Layout {
         Layout {
+            labels: plan.factors.iter().map(|f| f.labels()).collect(),
             durations: plan
                 .factors
                 .iter()
@@ -54,13 +72,14 @@ impl Layout {
 
     fn fields(&self, plan: &Plan, point: u64) -> Vec<String> {
         let mut fields = Vec::new();
-        for ((f, c), &is_duration) in plan
+        for (((f, c), &is_duration), labels) in plan
             .factors
             .iter()
             .zip(plan.coordinates(point))
             .zip(&self.durations)
+            .zip(&self.labels)
         {
-            fields.push(f.values[c].clone());
+            fields.push(labels[c].clone());
             if is_duration {
                 let hours = parse_duration(&f.values[c])
                     .map(|d| d.as_hours())
@@ -259,6 +278,24 @@ impl PointStats {
         }
     }
 
+    /// Per measure, the fields of `points_long.csv` after the measure's
+    /// name: mean, sd, ci95, n, diff, diff_ci95, diff_n (the runs with a
+    /// value, and the replications paired with the baseline).
+    fn long_fields(&self, measure: usize) -> [String; 7] {
+        let (v, d) = (&self.values[measure], &self.differences[measure]);
+        let [mean, sd, ci] = v.fields();
+        let [diff, _, diff_ci] = d.fields();
+        [
+            mean,
+            sd,
+            ci,
+            v.n.to_string(),
+            diff,
+            diff_ci,
+            d.n.to_string(),
+        ]
+    }
+
     /// Per measure: mean, sd, ci95, diff, diff_ci95.
     fn fields(&self) -> Vec<String> {
         let mut fields = Vec::with_capacity(5 * self.values.len());
@@ -271,13 +308,14 @@ impl PointStats {
     }
 }
 
-/// Computes `points.csv` from `runs.csv` in two streaming passes: the
-/// first reads the baseline point's rows, the second the moments of every
-/// point and of its paired differences with the baseline. Both run in run
-/// order, so the bytes depend on the set of runs alone. Runs stopped at
-/// the backlog cap are counted in `capped` and left out of the moments;
-/// `stopped_early`, the last measure of `runs.csv`, is that count's
-/// source, not a measure of its own here.
+/// Computes `points.csv` and its long form `points_long.csv` from
+/// `runs.csv` in two streaming passes: the first reads the baseline
+/// point's rows, the second the moments of every point and of its paired
+/// differences with the baseline. Both run in run order, so the bytes
+/// depend on the set of runs alone. Runs stopped at the backlog cap are
+/// counted in `capped` and left out of the moments; `stopped_early`, the
+/// last measure of `runs.csv`, is that count's source, not a measure of
+/// its own here.
 pub fn write_points(dir: &Path, plan: &Plan, targets: &[String]) -> io::Result<()> {
     let layout = Layout::new(plan);
     let mut measure_names = measures::columns(targets);
@@ -312,9 +350,20 @@ pub fn write_points(dir: &Path, plan: &Plan, targets: &[String]) -> io::Result<(
         ]);
     }
     writeln!(out, "{}", csv_line(&header))?;
-    let flush = |out: &mut AtomicFile, stats: PointStats| {
+    let mut long = AtomicFile::create(&dir.join(POINTS_LONG))?;
+    let mut long_header = vec!["point".to_string()];
+    long_header.extend(layout.columns(plan));
+    long_header.extend(LONG_COLUMNS.iter().map(|c| c.to_string()));
+    writeln!(long, "{}", csv_line(&long_header))?;
+    let mut flush = |out: &mut AtomicFile, stats: PointStats| {
         let mut fields = vec![stats.point.to_string()];
         fields.extend(layout.fields(plan, stats.point));
+        for (i, name) in measure_names.iter().enumerate() {
+            let mut row = fields.clone();
+            row.push(name.clone());
+            row.extend(stats.long_fields(i));
+            writeln!(long, "{}", csv_line(&row))?;
+        }
         fields.extend([stats.runs.to_string(), stats.capped.to_string()]);
         fields.extend(stats.fields());
         writeln!(out, "{}", csv_line(&fields))
@@ -334,6 +383,7 @@ pub fn write_points(dir: &Path, plan: &Plan, targets: &[String]) -> io::Result<(
     if let Some(done) = current.take() {
         flush(&mut out, done)?;
     }
+    long.commit()?;
     out.commit()
 }
 

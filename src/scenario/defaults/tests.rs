@@ -9,14 +9,17 @@ use toml::{Table, Value};
 const TEMPLATE: &str = include_str!("../template.toml");
 
 /// Fields the template sets to an example rather than to the default,
-/// as its header says ("but for the required demand figures and the
-/// example topics and team").
+/// as its header says ("but for the required demand figures, the example
+/// topics and team, and the example's 60 experts").
 const TEMPLATE_EXAMPLES: &[&str] = &[
     "name",
     "description",
     "demand.topics.*.account_probability",
     "staff.teams.*.count",
     "staff.teams.*.topics",
+    // A working forum out of the box: with the default 0, half the
+    // template's customers give up.
+    "experts.initial",
 ];
 /// Fields the template shows only in a comment.
 const COMMENTED_IN_TEMPLATE: &[&str] = &["extends"];
