@@ -844,6 +844,13 @@ fn bad_scenario_error(error: &ScenarioError, file: &str) -> Option<String> {
     if named.trim().is_empty() || !shown.starts_with(named.as_str()) {
         return Some(format!("the error names no file: {shown}"));
     }
+    // A base's problem reads `base.toml (extended by child.toml)`.
+    let named = match named.split_once(" (extended by ") {
+        Some((base, child)) if child.trim_end_matches(')') == file || child.ends_with(".toml)") => {
+            base
+        }
+        _ => named.as_str(),
+    };
     if named != file && !named.ends_with(".toml") && !named.starts_with("/dev/") {
         return Some(format!("the error names {named:?}, not {file:?}: {shown}"));
     }
