@@ -978,15 +978,22 @@ fn a_shard_report_labels_its_own_points() {
     let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
     // Point 3 is (26 agents, 10m), point 5 (28, 10m); the points of the
     // other shard, such as point 0 (24, 0s), are not this shard's rows.
-    assert!(html.contains("<tr><td>26</td><td>10m</td>"), "point 3");
-    assert!(html.contains("<tr><td>28</td><td>10m</td>"), "point 5");
+    // Each row starts with its point's number (the `point` column).
     assert!(
-        !html.contains("<tr><td>24</td>"),
+        html.contains("<tr><td>3</td><td>26</td><td>10m</td>"),
+        "point 3"
+    );
+    assert!(
+        html.contains("<tr><td>5</td><td>28</td><td>10m</td>"),
+        "point 5"
+    );
+    assert!(
+        !html.contains("<tr><td>0</td><td>24</td>"),
         "points 0 to 2 are in shard 1"
     );
     // The cells hold the row of that point: point 5's expert share.
     let share: f64 = points[2]["expert_share_mean"].parse().unwrap();
-    let row = "<tr><td>28</td><td>10m</td>";
+    let row = "<tr><td>5</td><td>28</td><td>10m</td>";
     let at = html.find(row).unwrap();
     let end = at + html[at..].find("</tr>").unwrap();
     assert!(
