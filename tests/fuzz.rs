@@ -958,6 +958,38 @@ struct Tally {
     too_costly: u64,
 }
 
+/// Judges one reader call on a fuzzed scenario (`stage` names the call):
+/// a panic fails the case, a refusal must name its file and paths, and one
+/// accepted scenario in `SIMULATE_EVERY` is simulated briefly.
+fn judge_scenario(
+    result: Result<Result<scenario::Loaded, ScenarioError>, String>,
+    stage: &str,
+    file: &str,
+    (kind, index, input): (&str, u64, &str),
+    tally: &mut Tally,
+    failures: &mut Failures,
+) {
+    match result {
+        Err(panic) => failures.add(kind, index, format!("{stage} {panic}"), input),
+        Ok(Err(error)) => {
+            tally.refused += 1;
+            if let Some(what) = bad_scenario_error(&error, file) {
+                failures.add(kind, index, what, input);
+            }
+        }
+        Ok(Ok(loaded)) => {
+            tally.accepted += 1;
+            if index % SIMULATE_EVERY == 0 {
+                match simulate_short(loaded.scenario) {
+                    Ok(true) => tally.simulated += 1,
+                    Ok(false) => tally.too_costly += 1,
+                    Err(panic) => failures.add(kind, index, format!("simulate {panic}"), input),
+                }
+            }
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------
 // In process: the scenario reader
 // ---------------------------------------------------------------------------
@@ -982,27 +1014,15 @@ fn scenario_mutants() {
         let file = fixtures().join(format!("mutant-of-{}", BASES[base]));
         let file = file.to_string_lossy().into_owned();
         let input = format!("{} [{}]\n{text}", BASES[base], steps.join("; "));
-        match guarded(|| scenario::parse(&text, &file, &[])) {
-            Err(panic) => failures.add(KIND, index, format!("parse {panic}"), &input),
-            Ok(Err(error)) => {
-                tally.refused += 1;
-                if let Some(what) = bad_scenario_error(&error, &file) {
-                    failures.add(KIND, index, what, &input);
-                }
-            }
-            Ok(Ok(loaded)) => {
-                tally.accepted += 1;
-                if index % SIMULATE_EVERY == 0 {
-                    match simulate_short(loaded.scenario) {
-                        Ok(true) => tally.simulated += 1,
-                        Ok(false) => tally.too_costly += 1,
-                        Err(panic) => {
-                            failures.add(KIND, index, format!("simulate {panic}"), &input)
-                        }
-                    }
-                }
-            }
-        }
+        let result = guarded(|| scenario::parse(&text, &file, &[]));
+        judge_scenario(
+            result,
+            "parse",
+            &file,
+            (KIND, index, &input),
+            &mut tally,
+            &mut failures,
+        );
     }
     eprintln!(
         "{KIND}: {n} cases in {:.1?}: {tally:?}; slowest: {}",
@@ -1060,27 +1080,15 @@ fn set_overrides() {
                 .collect::<Vec<_>>()
                 .join(" ")
         );
-        match guarded(|| scenario::from_tree(tree.clone(), file, &sets)) {
-            Err(panic) => failures.add(KIND, index, format!("from_tree {panic}"), &input),
-            Ok(Err(error)) => {
-                tally.refused += 1;
-                if let Some(what) = bad_scenario_error(&error, file) {
-                    failures.add(KIND, index, what, &input);
-                }
-            }
-            Ok(Ok(loaded)) => {
-                tally.accepted += 1;
-                if index % SIMULATE_EVERY == 0 {
-                    match simulate_short(loaded.scenario) {
-                        Ok(true) => tally.simulated += 1,
-                        Ok(false) => tally.too_costly += 1,
-                        Err(panic) => {
-                            failures.add(KIND, index, format!("simulate {panic}"), &input)
-                        }
-                    }
-                }
-            }
-        }
+        let result = guarded(|| scenario::from_tree(tree.clone(), file, &sets));
+        judge_scenario(
+            result,
+            "from_tree",
+            file,
+            (KIND, index, &input),
+            &mut tally,
+            &mut failures,
+        );
     }
     eprintln!(
         "{KIND}: {n} cases in {:.1?}: {tally:?}; slowest: {}",
