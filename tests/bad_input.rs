@@ -13,7 +13,7 @@
 
 mod common;
 
-use common::entraide;
+use common::{entraide, panics};
 use std::fs;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
@@ -900,47 +900,11 @@ fn mutate(text: &mut String, rng: &mut SplitMix64) -> String {
 /// panic, and the bug.
 const KNOWN_PANICS: &[(&str, &str, &str)] = &[];
 
-thread_local! {
-    /// Where the last panic on this thread happened ("file:line").
-    static PANIC_LOCATION: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
-}
-
-/// Records each panic's location for `PANIC_LOCATION`, then behaves as
-/// before (the previous hook still prints the message).
-fn record_panic_locations() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
-        let previous = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            let location = info
-                .location()
-                .map(|l| format!("{}:{}", l.file(), l.line()))
-                .unwrap_or_default();
-            PANIC_LOCATION.with(|p| *p.borrow_mut() = location);
-            previous(info);
-        }));
-    });
-}
-
-fn last_panic_location() -> String {
-    PANIC_LOCATION.with(|p| p.borrow().clone())
-}
-
 fn env_number(name: &str) -> Option<u64> {
     let text = std::env::var(name).ok()?;
     match text.strip_prefix("0x") {
         Some(hex) => u64::from_str_radix(hex, 16).ok(),
         None => text.parse().ok(),
-    }
-}
-
-fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
-    if let Some(s) = payload.downcast_ref::<&str>() {
-        s.to_string()
-    } else if let Some(s) = payload.downcast_ref::<String>() {
-        s.clone()
-    } else {
-        "(non-string panic payload)".to_string()
     }
 }
 
@@ -959,7 +923,7 @@ fn mutated_scenarios_never_panic() {
     // default is fixed so that `cargo test` is deterministic.
     let seed = env_number("BAD_INPUT_SEED").unwrap_or(0x5EED_F00D_2025_0001);
     let mutants_per_base = env_number("BAD_INPUT_MUTANTS").map_or(MUTANTS_PER_BASE, |n| n as usize);
-    record_panic_locations();
+    panics::record_locations();
     let mut rng = SplitMix64(seed);
     let mut known: Vec<String> = Vec::new();
     let mut failures: Vec<String> = Vec::new();
@@ -981,8 +945,8 @@ fn mutated_scenarios_never_panic() {
                 Err(payload) => {
                     failures.push(format!(
                         "{label}: parse panicked at {}: {}\n{text}",
-                        last_panic_location(),
-                        panic_message(&*payload)
+                        panics::last_location(),
+                        panics::message(&*payload)
                     ));
                     continue;
                 }
@@ -1010,8 +974,8 @@ fn mutated_scenarios_never_panic() {
             match run {
                 Ok(_) => simulated += 1,
                 Err(payload) => {
-                    let message = panic_message(&*payload);
-                    let location = last_panic_location();
+                    let message = panics::message(&*payload);
+                    let location = panics::last_location();
                     match KNOWN_PANICS
                         .iter()
                         .find(|(sig, file, _)| message.contains(sig) && location.contains(file))

@@ -34,7 +34,6 @@ use entraide::sweep::{self, Sweep, SweepError};
 use rand::{RngExt, SeedableRng};
 use rand_pcg::Pcg64Mcg;
 use std::fs;
-use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -133,54 +132,9 @@ fn truncate(text: &str, max: usize) -> &str {
     &text[..at]
 }
 
-thread_local! {
-    /// Where the last panic on this thread happened ("file:line").
-    static PANIC_LOCATION: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
-}
-
-/// Records each panic's location, and keeps the default hook quiet: the
-/// failure report prints the message and the location with the input.
-fn quiet_panics() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
-        let previous = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            let location = info
-                .location()
-                .map(|l| format!("{}:{}", l.file(), l.line()))
-                .unwrap_or_default();
-            // A panic outside a fuzzed call (an assertion of this test)
-            // is printed as usual.
-            if IN_FUZZED_CALL.with(|f| f.get()) {
-                PANIC_LOCATION.with(|p| *p.borrow_mut() = location);
-            } else {
-                previous(info);
-            }
-        }));
-    });
-}
-
-thread_local! {
-    static IN_FUZZED_CALL: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-}
-
 /// Calls `f` under `catch_unwind`; a panic becomes "panicked at FILE:LINE: MESSAGE".
 fn guarded<T>(f: impl FnOnce() -> T) -> Result<T, String> {
-    quiet_panics();
-    IN_FUZZED_CALL.with(|c| c.set(true));
-    let result = catch_unwind(AssertUnwindSafe(f));
-    IN_FUZZED_CALL.with(|c| c.set(false));
-    result.map_err(|payload| {
-        let message = if let Some(s) = payload.downcast_ref::<&str>() {
-            s.to_string()
-        } else if let Some(s) = payload.downcast_ref::<String>() {
-            s.clone()
-        } else {
-            "(non-string panic payload)".to_string()
-        };
-        let location = PANIC_LOCATION.with(|p| p.borrow().clone());
-        format!("panicked at {location}: {message}")
-    })
+    common::panics::quietly(f)
 }
 
 // ---------------------------------------------------------------------------

@@ -143,15 +143,7 @@ fn count(x: f64) -> String {
             return format!("{:.1} {name}", x / scale);
         }
     }
-    let digits = format!("{x:.0}");
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    crate::numbers::count(x)
 }
 
 /// A run time in the largest unit that keeps it above 1: "3.2 hours".

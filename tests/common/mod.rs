@@ -2,6 +2,8 @@
 //! crate root, and fresh scratch directories.
 #![allow(dead_code)] // each test binary uses its own subset
 
+pub mod panics;
+
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
