@@ -991,14 +991,25 @@ fn a_shard_report_labels_its_own_points() {
         !html.contains("<tr><td>0</td><td>24</td>"),
         "points 0 to 2 are in shard 1"
     );
-    // The cells hold the row of that point: point 5's expert share.
-    let share: f64 = points[2]["expert_share_mean"].parse().unwrap();
+    // The cells hold the row of that point: point 5's first-response
+    // p90 and interval (expert share would not tell: Erlang-A has no
+    // experts, so it is 0 at every point), which differ from point 3's.
+    let p90 = |p: usize| {
+        let column = |c: &str| points[p][c].parse::<f64>().unwrap();
+        format!(
+            "{:.2} ± {:.2} h",
+            column("first_response_p90_hours_mean"),
+            column("first_response_p90_hours_ci95")
+        )
+    };
+    assert_ne!(p90(0), p90(2), "points 3 and 5 must differ for this check");
     let row = "<tr><td>5</td><td>28</td><td>10m</td>";
     let at = html.find(row).unwrap();
     let end = at + html[at..].find("</tr>").unwrap();
     assert!(
-        html[at..end].contains(&format!("{:.0} %", share * 100.0)),
-        "{}",
+        html[at..end].contains(&p90(2)),
+        "{}: {}",
+        p90(2),
         &html[at..end]
     );
     let _ = std::fs::remove_dir_all(dir);
