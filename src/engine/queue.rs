@@ -6,7 +6,8 @@
 //!
 //! Two levels, so that the heap every pop walks stays small (and in the
 //! first-level cache) however many events wait far ahead: a binary heap
-//! holds the events of the current time bucket (`BUCKET_MS` wide), and a
+//! holds the events of the current time bucket (a power of two of ms
+//! wide, narrower for a busier forum), and a
 //! calendar of later buckets holds the rest, unsorted, until their bucket
 //! comes. Most pending events of a large forum are far ahead (offline
 //! experts' next sessions, back-office resolutions, patience clocks), and
@@ -49,21 +50,30 @@ impl<E> Ord for Entry<E> {
     }
 }
 
-/// The width of a time bucket: about 35 minutes. Any width gives the same
-/// pop order; this one keeps the near heap at a few hundred events in a
-/// forum of 16 Mercures (measured with cachegrind, docs/performance.md).
-const BUCKET_MS: u64 = 1 << 21;
-/// Buckets ahead of the current one kept apart (about 12 days); events
-/// further ahead wait in one overflow list, sorted into buckets as the
-/// calendar reaches them.
+/// How many events a time bucket should hold on average: enough that a
+/// bucket is rarely empty (each move to the next bucket costs a heapify),
+/// few enough that the near heap stays a few levels deep. The width of a
+/// bucket follows from the forum's event rate (`EventQueue::for_rate`), so
+/// a forum k times larger gets buckets k times narrower and the same
+/// heap: any width gives the same pop order, only the cost changes
+/// (measured with cachegrind, docs/performance.md).
+const EVENTS_PER_BUCKET: f64 = 64.0;
+/// The bucket width of `EventQueue::default()`, about 35 minutes: the
+/// width `for_rate` picks for one Mercure.
+const DEFAULT_BUCKET_SHIFT: u32 = 21;
+/// The narrowest and widest buckets: 1 s and about 4.7 hours.
+const BUCKET_SHIFTS: std::ops::RangeInclusive<u32> = 10..=24;
+/// Buckets ahead of the current one kept apart (about 12 days at the
+/// default width, 18 hours at a sixteenth of it); events further ahead
+/// wait in one overflow list, sorted into buckets as the calendar reaches
+/// them. A fixed count, not a fixed span: each bucket keeps a partly
+/// filled block, and 16 times the buckets cost more in cache misses than
+/// the longer overflow saves (cachegrind, docs/performance.md). A power
+/// of two, so that `%` is a mask.
 const RING: u64 = 512;
 
 /// Events per block of a bucket's storage.
 const BLOCK: usize = 16;
-
-fn bucket_of(key: u128) -> u64 {
-    ((key >> 64) as u64) / BUCKET_MS
-}
 
 /// The events of one bucket, in fixed-size blocks taken from the
 /// calendar's pool: a bucket grows without copying what it holds, and a
@@ -77,6 +87,8 @@ struct Bucket<E> {
 
 /// The events due from the end of the current bucket on, by bucket.
 struct Calendar<E> {
+    /// A bucket is `1 << shift` ms wide.
+    shift: u32,
     /// The bucket whose events are in the near heap.
     current: u64,
     /// `ring[b % RING]`: the events of bucket b, for current < b <
@@ -95,8 +107,9 @@ struct Calendar<E> {
 }
 
 impl<E> Calendar<E> {
-    fn new() -> Self {
+    fn new(shift: u32) -> Self {
         Calendar {
+            shift,
             current: 0,
             ring: (0..RING).map(|_| Bucket { blocks: Vec::new() }).collect(),
             in_ring: 0,
@@ -114,12 +127,20 @@ impl<E> Calendar<E> {
     /// The first instant of the bucket after the current one: every event
     /// before it belongs in the near heap.
     fn boundary(&self) -> u64 {
-        (self.current + 1).saturating_mul(BUCKET_MS)
+        (self.current + 1).saturating_mul(1 << self.shift)
+    }
+
+    fn bucket_of(&self, key: u128) -> u64 {
+        ((key >> 64) as u64) >> self.shift
+    }
+
+    fn slot(&self, bucket: u64) -> usize {
+        (bucket % RING) as usize
     }
 
     /// Files an event due at or after `boundary()`.
     fn insert(&mut self, entry: Entry<E>) {
-        let bucket = bucket_of(entry.key);
+        let bucket = self.bucket_of(entry.key);
         debug_assert!(bucket > self.current, "an event of the current bucket");
         if bucket < self.current + RING {
             self.put_in_ring(bucket, entry);
@@ -130,7 +151,8 @@ impl<E> Calendar<E> {
     }
 
     fn put_in_ring(&mut self, bucket: u64, entry: Entry<E>) {
-        let blocks = &mut self.ring[(bucket % RING) as usize].blocks;
+        let slot = self.slot(bucket);
+        let blocks = &mut self.ring[slot].blocks;
         match blocks.last_mut() {
             Some(block) if block.len() < BLOCK => block.push(entry),
             _ => {
@@ -157,7 +179,8 @@ impl<E> Calendar<E> {
             if self.current >= self.scanned + RING / 2 {
                 self.sort_out_overflow();
             }
-            let blocks = &mut self.ring[(self.current % RING) as usize].blocks;
+            let slot = self.slot(self.current);
+            let blocks = &mut self.ring[slot].blocks;
             if !blocks.is_empty() {
                 for mut block in blocks.drain(..) {
                     self.in_ring -= block.len();
@@ -179,7 +202,7 @@ impl<E> Calendar<E> {
         let mut first = u64::MAX;
         let mut i = 0;
         while i < self.overflow.len() {
-            let bucket = bucket_of(self.overflow[i].key);
+            let bucket = self.bucket_of(self.overflow[i].key);
             if bucket < self.current + RING {
                 let entry = self.overflow.swap_remove(i);
                 self.put_in_ring(bucket, entry);
@@ -208,16 +231,34 @@ pub struct EventQueue<E> {
 
 impl<E> Default for EventQueue<E> {
     fn default() -> Self {
-        EventQueue {
-            near: BinaryHeap::new(),
-            far: Calendar::new(),
-            next_seq: 0,
-            now: SimTime::ZERO,
-        }
+        EventQueue::with_bucket_shift(DEFAULT_BUCKET_SHIFT)
     }
 }
 
 impl<E> EventQueue<E> {
+    /// A queue sized for a model that handles about `events_per_ms`
+    /// events per simulated millisecond: buckets hold `EVENTS_PER_BUCKET`
+    /// events on average. The rate only sets the cost, never the order.
+    pub fn for_rate(events_per_ms: f64) -> Self {
+        let shift = if events_per_ms > 0.0 {
+            let width_ms = EVENTS_PER_BUCKET / events_per_ms;
+            width_ms.max(1.0).log2().floor().min(63.0) as u32
+        } else {
+            // No rate to go by (none, or not a number).
+            DEFAULT_BUCKET_SHIFT
+        };
+        EventQueue::with_bucket_shift(shift.clamp(*BUCKET_SHIFTS.start(), *BUCKET_SHIFTS.end()))
+    }
+
+    fn with_bucket_shift(shift: u32) -> Self {
+        EventQueue {
+            near: BinaryHeap::new(),
+            far: Calendar::new(shift),
+            next_seq: 0,
+            now: SimTime::ZERO,
+        }
+    }
+
     /// The queue's clock: the time of the event being handled.
     pub fn now(&self) -> SimTime {
         self.now
@@ -342,12 +383,23 @@ mod tests {
     /// of the event it handles) and a queue that runs dry and refills.
     #[test]
     fn pops_exactly_what_one_heap_would() {
+        for shift in [
+            *BUCKET_SHIFTS.start(),
+            DEFAULT_BUCKET_SHIFT,
+            *BUCKET_SHIFTS.end(),
+        ] {
+            pops_exactly_what_one_heap_would_with(shift);
+        }
+    }
+
+    fn pops_exactly_what_one_heap_would_with(shift: u32) {
         use rand::{RngExt, SeedableRng};
         let mut rng = crate::rng::SimRng::seed_from_u64(7);
-        let mut q = EventQueue::default();
+        let mut q = EventQueue::with_bucket_shift(shift);
         let mut reference = BinaryHeap::new();
         let mut seq = 0u64;
-        let ring_span = RING * BUCKET_MS;
+        let bucket_ms = 1u64 << shift;
+        let ring_span = RING * bucket_ms;
         let mut popped = 0;
         for round in 0..200_000u32 {
             let pushes = if round % 5_000 == 4_999 {
@@ -358,11 +410,11 @@ mod tests {
             for _ in 0..pushes {
                 let delay = match rng.random_range(0..6) {
                     0 => 0,
-                    1 => rng.random_range(0..BUCKET_MS),
-                    2 => rng.random_range(0..10 * BUCKET_MS),
+                    1 => rng.random_range(0..bucket_ms),
+                    2 => rng.random_range(0..10 * bucket_ms),
                     3 => rng.random_range(0..ring_span),
-                    4 => rng.random_range(ring_span - BUCKET_MS..3 * ring_span),
-                    _ => BUCKET_MS * rng.random_range(1..4u64),
+                    4 => rng.random_range(ring_span - bucket_ms..3 * ring_span),
+                    _ => bucket_ms * rng.random_range(1..4u64),
                 };
                 let time = q.now().as_millis() + delay;
                 q.schedule_in(SimDuration(delay), seq);
@@ -380,7 +432,7 @@ mod tests {
                 let expected = reference
                     .pop()
                     .map(|std::cmp::Reverse((t, s))| (SimTime(t), s));
-                assert_eq!(q.pop(), expected, "pop {popped}");
+                assert_eq!(q.pop(), expected, "pop {popped}, buckets of 2^{shift} ms");
                 assert_eq!(q.len(), reference.len());
                 if expected.is_none() {
                     break;
@@ -395,14 +447,29 @@ mod tests {
     #[test]
     fn an_event_far_beyond_the_ring_comes_after_nearer_ones() {
         let mut q = EventQueue::default();
-        let far = SimDuration(100 * RING * BUCKET_MS + 5);
+        let far = SimDuration(100 * (RING << DEFAULT_BUCKET_SHIFT) + 5);
         q.schedule_in(far, "far");
-        q.schedule_in(SimDuration(BUCKET_MS * 3), "later");
+        q.schedule_in(SimDuration(3 << DEFAULT_BUCKET_SHIFT), "later");
         q.schedule_in(far, "far, second");
         q.schedule_in(SimDuration(1), "first");
         let order: Vec<&str> = std::iter::from_fn(|| q.pop().map(|(_, e)| e)).collect();
         assert_eq!(order, ["first", "later", "far", "far, second"]);
         assert_eq!(q.now(), SimTime(far.0));
         assert!(q.is_empty());
+    }
+
+    #[test]
+    fn the_bucket_width_follows_the_event_rate() {
+        let shift = |rate: f64| EventQueue::<()>::for_rate(rate).far.shift;
+        // One Mercure: about 2.9e-5 events per ms, the default width.
+        assert_eq!(shift(2.9e-5), DEFAULT_BUCKET_SHIFT);
+        // Sixteen: sixteen times narrower.
+        assert_eq!(shift(16.0 * 2.9e-5), DEFAULT_BUCKET_SHIFT - 4);
+        // Widths are clamped; rates that are no rates get the default.
+        assert_eq!(shift(1e-12), *BUCKET_SHIFTS.end());
+        assert_eq!(shift(1e9), *BUCKET_SHIFTS.start());
+        for nonsense in [0.0, -1.0, f64::NAN] {
+            assert_eq!(shift(nonsense), DEFAULT_BUCKET_SHIFT);
+        }
     }
 }

@@ -148,7 +148,11 @@ impl Observer for NoObserver {}
 /// Runs one scenario with one seed. A pure function of its arguments:
 /// what it streams to `observer` and what it returns.
 pub fn simulate(scenario: &Scenario, seed: u64, observer: &mut impl Observer) -> Summary {
-    let mut queue = EventQueue::default();
+    // Buckets sized to the forum's event rate, so that a larger forum
+    // keeps the same small near heap (see `engine::queue`).
+    let rate = crate::scenario::cost::estimate(scenario).events()
+        / scenario.simulation.horizon.as_millis() as f64;
+    let mut queue = EventQueue::for_rate(rate);
     let mut world = World::new(scenario, seed, observer, &mut queue);
     let horizon = world.horizon;
     let (events, stop) = match run_until(&mut world, &mut queue, horizon) {
