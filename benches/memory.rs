@@ -4,19 +4,31 @@
 //! need about as much memory as one; and so must a Mercure without staff,
 //! where nobody confirms answers and questions time out.
 //!
-//! Run: `cargo bench --bench memory` (1 vs 10 years). CI smoke-runs it
-//! with `-- --test` (1 vs 2 years). Each horizon runs in a fresh child
-//! process that reports its own peak resident set (VmHWM, Linux); the
-//! bench fails if the long run's peak exceeds the short one's by more
-//! than 25 % + 4 MiB.
+//! Memory must also follow the live state, not outrun it: a forum k times
+//! larger (`tests/common/scaling.rs`: demand, experts, staff ×k) holds
+//! about k times the experts, open questions and pending events, so its
+//! peak should grow linearly in k. The bench runs one simulated year at
+//! k = 1, 4 and 16 and fails if the growth from 4 to 16 per unit of k is
+//! more than twice the growth from 1 to 4 (+ 4 MiB for allocator steps):
+//! a structure that grew with the square of the forum would fail it.
+//!
+//! Run: `cargo bench --bench memory` (1 vs 10 years; k = 1, 4, 16). CI
+//! smoke-runs it with `-- --test` (1 vs 2 years; k = 1, 2, 4 over 60
+//! days). Each run is a fresh child process that reports its own peak
+//! resident set (VmHWM, Linux); the bench fails if the long run's peak
+//! exceeds the short one's by more than 25 % + 4 MiB.
 
-use entraide::model::simulate;
+#[path = "../tests/common/scaling.rs"]
+mod scaling;
+
+use entraide::model::{NoObserver, simulate};
 use entraide::output::csv_sink::CsvSink;
 use entraide::scenario;
 use std::path::Path;
 use std::process::Command;
 
 const CHILD_FLAG: &str = "--child-years";
+const SCALE_FLAG: &str = "--child-scale";
 
 fn peak_kib() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
@@ -49,8 +61,72 @@ fn child(years: u64, no_staff: bool) {
     );
 }
 
+/// In the child: simulate `days` of Mercure scaled by `k` and print the
+/// peak memory in KiB, the experts who were members at some point and the
+/// peak backlog (the live state that memory should follow).
+fn child_scaled(k: u32, days: u64) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/mercure.toml");
+    let sets = [format!("simulation.horizon={days}d")];
+    let sc = scaling::load(&path, &sets, k).unwrap_or_else(|e| panic!("{e}"));
+    let summary = simulate(&sc, 1, &mut NoObserver);
+    println!(
+        "{} {} {}",
+        peak_kib().unwrap_or(0),
+        summary.experts.initial + summary.experts.joined,
+        summary.backlog.peak
+    );
+}
+
+/// Peak memory of Mercure ×k for each k: linear in k, or the bench fails.
+fn scaled_peaks(exe: &Path, smoke: bool) {
+    let (ks, days): ([u32; 3], u64) = if smoke { ([1, 2, 4], 60) } else { ([1, 4, 16], 365) };
+    let mut peaks = Vec::new();
+    for k in ks {
+        let out = Command::new(exe)
+            .args([SCALE_FLAG, &k.to_string(), &days.to_string()])
+            .output()
+            .expect("child runs");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = String::from_utf8_lossy(&out.stdout);
+        let fields: Vec<u64> = text
+            .split_whitespace()
+            .map(|f| f.parse().expect("a count"))
+            .collect();
+        let (kib, experts, backlog) = (fields[0], fields[1], fields[2]);
+        println!(
+            "memory: mercure.toml x{k:<2}, {days} days, {experts:>6} experts, backlog peak {backlog:>6}: peak RSS {:.1} MiB",
+            kib as f64 / 1024.0
+        );
+        peaks.push(kib as f64);
+    }
+    let first = (peaks[1] - peaks[0]) / f64::from(ks[1] - ks[0]);
+    let second = (peaks[2] - peaks[1]) / f64::from(ks[2] - ks[1]);
+    println!(
+        "memory: per unit of k, {:.0} KiB from x{} to x{}, {:.0} KiB from x{} to x{}",
+        first, ks[0], ks[1], second, ks[1], ks[2]
+    );
+    assert!(
+        second <= 2.0 * first.max(0.0) + 4096.0 / f64::from(ks[2] - ks[1]),
+        "memory grows faster than the forum: {first:.0} KiB per unit of k from x{} to x{}, {second:.0} from x{} to x{}",
+        ks[0],
+        ks[1],
+        ks[1],
+        ks[2]
+    );
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
+    if let Some(i) = args.iter().position(|a| a == SCALE_FLAG) {
+        let k = args.get(i + 1).and_then(|v| v.parse().ok()).unwrap_or(1);
+        let days = args.get(i + 2).and_then(|v| v.parse().ok()).unwrap_or(365);
+        child_scaled(k, days);
+        return;
+    }
     if let Some(i) = args.iter().position(|a| a == CHILD_FLAG) {
         let years = args.get(i + 1).and_then(|y| y.parse().ok()).unwrap_or(1);
         child(years, args.iter().any(|a| a == "--no-staff"));
@@ -102,4 +178,5 @@ fn main() {
             horizons[1]
         );
     }
+    scaled_peaks(&exe, smoke);
 }
