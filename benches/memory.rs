@@ -79,7 +79,11 @@ fn child_scaled(k: u32, days: u64) {
 
 /// Peak memory of Mercure ×k for each k: linear in k, or the bench fails.
 fn scaled_peaks(exe: &Path, smoke: bool) {
-    let (ks, days): ([u32; 3], u64) = if smoke { ([1, 2, 4], 60) } else { ([1, 4, 16], 365) };
+    let (ks, days): ([u32; 3], u64) = if smoke {
+        ([1, 2, 4], 60)
+    } else {
+        ([1, 4, 16], 365)
+    };
     let mut peaks = Vec::new();
     for k in ks {
         let out = Command::new(exe)

@@ -1,10 +1,13 @@
-//! Sweep throughput: runs per second of a grid of short runs with one
-//! worker thread and with every core, and the parallel efficiency
-//! (speed-up / cores). Each configuration is timed three times, best kept.
+//! Parallel throughput: runs per second of a sweep (a grid of short runs)
+//! and of replications (`run --replications`, `compare`: one scenario
+//! under many seeds) with one worker thread and with every core, and the
+//! parallel efficiency (speed-up / cores). Each configuration is timed
+//! three times, best kept.
 //!
 //! Run: `cargo bench --bench sweep`. CI smoke-runs it with `-- --test`
 //! (a tiny grid, once).
 
+use entraide::model::NoObserver;
 use entraide::sweep::{Request, Sweep, plan::parse_vary};
 use std::path::PathBuf;
 use std::time::Instant;
@@ -44,21 +47,37 @@ fn time_sweep(replications: u32, threads: usize) -> (f64, u64) {
     (seconds, runs)
 }
 
-fn main() {
-    let smoke = std::env::args().any(|a| a == "--test");
-    let (replications, repeats) = if smoke { (1, 1) } else { (4, 3) };
+/// Seconds for `n` replications of 30 days of Mercure on `threads` workers.
+fn time_replications(n: u32, threads: usize) -> (f64, u64) {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios/mercure.toml");
+    let sets = [
+        "simulation.horizon=30d".to_string(),
+        "simulation.warmup=0s".to_string(),
+    ];
+    let loaded = entraide::scenario::load(&path, &sets).expect("scenario");
+    let seeds = entraide::replicate::seeds(1, n);
+    let start = Instant::now();
+    let summaries =
+        entraide::replicate::run(&loaded.scenario, &seeds, Some(threads), &mut NoObserver)
+            .expect("replications");
+    (start.elapsed().as_secs_f64(), summaries.len() as u64)
+}
+
+/// Times `work(threads)` on one thread and on every core (best of
+/// `repeats`) and prints runs per second and the parallel efficiency.
+fn measure(label: &str, repeats: u32, work: impl Fn(usize) -> (f64, u64)) {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let mut best = Vec::new();
     for threads in [1, cores] {
         let mut fastest = f64::INFINITY;
         let mut runs = 0;
         for _ in 0..repeats {
-            let (seconds, n) = time_sweep(replications, threads);
+            let (seconds, n) = work(threads);
             fastest = fastest.min(seconds);
             runs = n;
         }
         println!(
-            "sweep: {runs} runs of 30 simulated days of mercure.toml, {threads} thread(s): {fastest:.2} s, {:.1} runs/s",
+            "{label}: {runs} runs of 30 simulated days of mercure.toml, {threads} thread(s): {fastest:.2} s, {:.1} runs/s",
             runs as f64 / fastest
         );
         best.push(fastest);
@@ -66,8 +85,20 @@ fn main() {
     if cores > 1 {
         let speedup = best[0] / best[1];
         println!(
-            "sweep: speed-up {speedup:.2} on {cores} cores, parallel efficiency {:.0} %",
+            "{label}: speed-up {speedup:.2} on {cores} cores, parallel efficiency {:.0} %",
             100.0 * speedup / cores as f64
         );
     }
+}
+
+fn main() {
+    let smoke = std::env::args().any(|a| a == "--test");
+    let (replications, repeats) = if smoke { (1, 1) } else { (4, 3) };
+    measure("sweep", repeats, |threads| {
+        time_sweep(replications, threads)
+    });
+    let seeds = if smoke { 4 } else { 32 };
+    measure("replications", repeats, |threads| {
+        time_replications(seeds, threads)
+    });
 }

@@ -145,7 +145,7 @@ fn run(args: RunArgs) -> Result<(), AppError> {
 
 /// A progress callback for the simulated time, in simulated minutes, so
 /// that the bar moves even when one simulated hour takes long to run.
-fn on_progress(bar: &ProgressBar) -> Box<dyn FnMut(SimTime)> {
+fn on_progress(bar: &ProgressBar) -> Box<dyn FnMut(SimTime) + Send> {
     let bar = bar.clone();
     Box::new(move |now: SimTime| {
         bar.set_position(now.0 / MS_PER_MINUTE);

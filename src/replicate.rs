@@ -33,77 +33,65 @@ pub fn targets(scenario: &Scenario) -> Vec<String> {
         .collect()
 }
 
-/// Runs `scenario` once per seed. Replication 0 runs on the calling thread
-/// and streams to `first` (the files and progress bar of a plain run); the
-/// others run on a pool of `threads` workers (all cores if `None`) with no
-/// observer. Summaries come back in seed order.
+/// Runs `scenario` once per seed on a pool of `threads` workers (all
+/// cores if `None`); replication 0 streams to `first` (the files and
+/// progress bar of a plain run), the others to no observer. Summaries come
+/// back in seed order.
 pub fn run(
     scenario: &Scenario,
     seeds: &[u64],
     threads: Option<usize>,
-    first: &mut impl Observer,
+    first: &mut (impl Observer + Send),
 ) -> Result<Vec<Summary>, String> {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads.unwrap_or(0))
-        .build()
-        .map_err(|e| format!("cannot start worker threads: {e}"))?;
-    let Some((&seed0, rest)) = seeds.split_first() else {
-        return Ok(Vec::new());
-    };
-    let (summary0, others) = std::thread::scope(|scope| {
-        let others = scope.spawn(|| {
-            pool.install(|| {
-                rest.par_iter()
-                    .map(|&seed| simulate(scenario, seed, &mut NoObserver))
-                    .collect::<Vec<Summary>>()
-            })
-        });
-        let summary0 = simulate(scenario, seed0, first);
-        (summary0, others.join())
-    });
-    let mut all = vec![summary0];
-    all.extend(others.map_err(|_| "a replication panicked".to_string())?);
-    Ok(all)
+    run_observed(scenario, seeds, threads, first, || NoObserver).map(|(summaries, _)| summaries)
 }
 
 /// `run`, with an observer from `make` in every replication as well
 /// (replication 0 feeds `first` and its own): the summaries and the
 /// observers come back in seed order, whatever the number of threads.
+///
+/// Replication 0 is one task of the pool like the others, so `--threads
+/// N` means N simulations at a time (not N workers plus the caller), and
+/// the workers share the replications evenly.
 pub fn run_observed<O: Observer + Send>(
     scenario: &Scenario,
     seeds: &[u64],
     threads: Option<usize>,
-    first: &mut impl Observer,
+    first: &mut (impl Observer + Send),
     make: impl Fn() -> O + Sync,
 ) -> Result<(Vec<Summary>, Vec<O>), String> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads.unwrap_or(0))
         .build()
         .map_err(|e| format!("cannot start worker threads: {e}"))?;
-    let Some((&seed0, rest)) = seeds.split_first() else {
-        return Ok((Vec::new(), Vec::new()));
-    };
-    let ((summary0, observer0), others) = std::thread::scope(|scope| {
-        let others = scope.spawn(|| {
-            pool.install(|| {
-                rest.par_iter()
-                    .map(|&seed| {
-                        let mut observer = make();
-                        (simulate(scenario, seed, &mut observer), observer)
-                    })
-                    .collect::<Vec<(Summary, O)>>()
-            })
-        });
-        let mut observer0 = make();
-        let summary0 = simulate(
-            scenario,
-            seed0,
-            &mut crate::output::bands::Both(first, &mut observer0),
-        );
-        ((summary0, observer0), others.join())
-    });
-    let others = others.map_err(|_| "a replication panicked".to_string())?;
-    Ok(std::iter::once((summary0, observer0)).chain(others).unzip())
+    // Taken by replication 0, whichever worker runs it.
+    let first = std::sync::Mutex::new(Some(first));
+    let results = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        pool.install(|| {
+            seeds
+                .par_iter()
+                .enumerate()
+                .map(|(i, &seed)| {
+                    let mut observer = make();
+                    let taken = match i {
+                        0 => first.lock().ok().and_then(|mut f| f.take()),
+                        _ => None,
+                    };
+                    let summary = match taken {
+                        Some(first) => simulate(
+                            scenario,
+                            seed,
+                            &mut crate::output::bands::Both(first, &mut observer),
+                        ),
+                        None => simulate(scenario, seed, &mut observer),
+                    };
+                    (summary, observer)
+                })
+                .collect::<Vec<(Summary, O)>>()
+        })
+    }))
+    .map_err(|_| "a replication panicked".to_string())?;
+    Ok(results.into_iter().unzip())
 }
 
 /// One row per replication: replication, seed, then the measures of

@@ -18,7 +18,7 @@ pub struct CsvSink {
     error: Option<io::Error>,
     /// Called with the simulated time after each hour row and every few
     /// thousand events (progress).
-    on_progress: Box<dyn FnMut(SimTime)>,
+    on_progress: Box<dyn FnMut(SimTime) + Send>,
     /// The backlog over the run, for the terminal.
     pub sparkline: Sparkline,
 }
@@ -27,7 +27,7 @@ impl CsvSink {
     pub fn create(
         dir: Option<&Path>,
         trace: bool,
-        on_progress: Box<dyn FnMut(SimTime)>,
+        on_progress: Box<dyn FnMut(SimTime) + Send>,
         total_hours: u64,
     ) -> io::Result<CsvSink> {
         let open = |name: &str| -> io::Result<csv::Writer<AtomicFile>> {
