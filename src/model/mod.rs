@@ -22,6 +22,7 @@ mod demand;
 mod expert;
 pub mod ids;
 mod members;
+mod pool;
 mod priority;
 pub mod questions;
 mod roster;

@@ -14,15 +14,16 @@
 //! detectable.
 
 use super::members::topics_of;
+use super::pool::Pool;
 use super::priority::staff_class;
 use crate::metrics::Responder;
 use crate::rng::SimRng;
 use crate::scenario::{Priority, TopicId};
 use crate::time::{SimDuration, SimTime};
-use std::collections::{BTreeSet, TryReserveError};
+use std::collections::TryReserveError;
 
 /// A reference to a question that knows which occupant of a slot it meant.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct QuestionRef {
     pub slot: u32,
     pub generation: u32,
@@ -60,6 +61,12 @@ pub struct Question {
     pub staff_eligible: bool,
     /// The staff-pool key class it was inserted with.
     pub staff_class: u8,
+    /// Bumped whenever it leaves the pools, so that its entries there go
+    /// stale (see `pool`).
+    pool_token: u32,
+    /// Whether it is in its topic's expert and staff pools.
+    in_expert_pool: bool,
+    in_staff_pool: bool,
     /// Staff started escalating it (it counts as escalated from then on).
     pub escalated: bool,
     pub picked_up: Option<SimTime>,
@@ -91,6 +98,9 @@ impl Question {
             patience_token: 0,
             staff_eligible: false,
             staff_class: 0,
+            pool_token: 0,
+            in_expert_pool: false,
+            in_staff_pool: false,
             escalated: false,
             picked_up: None,
             first_response: None,
@@ -147,20 +157,6 @@ impl Slab {
         }
     }
 
-    /// The question at a slot, whatever its generation (pools hold slots).
-    fn at_slot(&self, slot: u32) -> Option<(QuestionRef, &Question)> {
-        match self.slots.get(slot as usize) {
-            Some((generation, Some(q))) => Some((
-                QuestionRef {
-                    slot,
-                    generation: *generation,
-                },
-                q,
-            )),
-            _ => None,
-        }
-    }
-
     fn remove(&mut self, r: QuestionRef) -> Option<Question> {
         let entry = self.slots.get_mut(r.slot as usize)?;
         if entry.0 != r.generation || entry.1.is_none() {
@@ -191,10 +187,11 @@ type StaffKey = (u8, SimTime, u32);
 pub struct Questions {
     slab: Slab,
     priority: Priority,
-    /// Per topic: community-answerable waiting questions, oldest first.
-    expert_pool: Vec<BTreeSet<(SimTime, u32)>>,
+    /// Per topic: community-answerable waiting questions, oldest first
+    /// (keyed by posting time, then slot).
+    expert_pool: Vec<Pool<(SimTime, u32)>>,
     /// Per topic: waiting questions staff may take, in policy order.
-    staff_pool: Vec<BTreeSet<StaffKey>>,
+    staff_pool: Vec<Pool<StaffKey>>,
 }
 
 impl Questions {
@@ -202,23 +199,16 @@ impl Questions {
         Questions {
             slab: Slab::default(),
             priority,
-            expert_pool: vec![BTreeSet::new(); topics],
-            staff_pool: vec![BTreeSet::new(); topics],
+            expert_pool: (0..topics).map(|_| Pool::new()).collect(),
+            staff_pool: (0..topics).map(|_| Pool::new()).collect(),
         }
     }
 
     /// Posts a question: waiting, and visible to experts if the community
     /// can answer it.
     pub fn post(&mut self, question: Question) -> QuestionRef {
-        let (topic, posted, community) = (
-            question.topic,
-            question.posted,
-            question.community_answerable(),
-        );
         let r = self.slab.insert(question);
-        if community {
-            self.expert_pool[topic.index()].insert((posted, r.slot));
-        }
+        self.return_to_pools(r);
         r
     }
 
@@ -263,35 +253,33 @@ impl Questions {
 
     /// Community-answerable questions waiting, over all topics.
     pub fn waiting_for_experts(&self) -> usize {
-        self.expert_pool.iter().map(BTreeSet::len).sum()
+        self.expert_pool.iter().map(Pool::len).sum()
     }
 
     /// The oldest waiting question of the topics in `mask` (bit k: topic k).
     pub fn next_for_expert(&self, mask: u64) -> Option<QuestionRef> {
-        let mut best: Option<(SimTime, u32)> = None;
+        let mut best: Option<((SimTime, u32), QuestionRef)> = None;
         for k in topics_of(mask) {
-            if let Some(&first) = self.expert_pool[k].first()
-                && best.is_none_or(|b| first < b)
+            if let Some(first) = self.expert_pool[k].first()
+                && best.is_none_or(|b| first.0 < b.0)
             {
                 best = Some(first);
             }
         }
-        best.and_then(|(_, slot)| self.slab.at_slot(slot))
-            .map(|(r, _)| r)
+        best.map(|(_, r)| r)
     }
 
     /// The first eligible question of `topics` under the staff priority.
     pub fn next_for_staff(&self, topics: &[TopicId]) -> Option<QuestionRef> {
-        let mut best: Option<StaffKey> = None;
+        let mut best: Option<(StaffKey, QuestionRef)> = None;
         for &k in topics {
-            if let Some(&first) = self.staff_pool[k.index()].first()
-                && best.is_none_or(|b| first < b)
+            if let Some(first) = self.staff_pool[k.index()].first()
+                && best.is_none_or(|b| first.0 < b.0)
             {
                 best = Some(first);
             }
         }
-        best.and_then(|(_, _, slot)| self.slab.at_slot(slot))
-            .map(|(r, _)| r)
+        best.map(|(_, r)| r)
     }
 
     /// Someone starts work on `r`: it leaves the pools and its customer's
@@ -348,8 +336,9 @@ impl Questions {
         if q.status != Status::Waiting {
             return false;
         }
+        q.in_staff_pool = true;
         let key = (q.staff_class, q.posted, r.slot);
-        self.staff_pool[q.topic.index()].insert(key);
+        self.staff_pool[q.topic.index()].push(key, r, q.pool_token);
         true
     }
 
@@ -392,11 +381,25 @@ impl Questions {
     }
 
     fn remove_from_pools(&mut self, r: QuestionRef) {
-        let Some(q) = self.slab.get(r) else {
+        let Some(q) = self.slab.get_mut(r) else {
             return;
         };
-        self.expert_pool[q.topic.index()].remove(&(q.posted, r.slot));
-        self.staff_pool[q.topic.index()].remove(&(q.staff_class, q.posted, r.slot));
+        let (topic, in_expert, in_staff) = (q.topic.index(), q.in_expert_pool, q.in_staff_pool);
+        if !(in_expert || in_staff) {
+            return;
+        }
+        q.pool_token = q.pool_token.wrapping_add(1);
+        q.in_expert_pool = false;
+        q.in_staff_pool = false;
+        let slab = &self.slab;
+        let is_live =
+            |r: QuestionRef, token: u32| slab.get(r).is_some_and(|q| q.pool_token == token);
+        if in_expert {
+            self.expert_pool[topic].removed(is_live);
+        }
+        if in_staff {
+            self.staff_pool[topic].removed(is_live);
+        }
     }
 
     /// Puts a waiting question back where experts and (if eligible) staff
@@ -407,11 +410,16 @@ impl Questions {
             return;
         };
         q.staff_class = staff_class(priority, q);
-        if q.community_answerable() {
-            self.expert_pool[q.topic.index()].insert((q.posted, r.slot));
+        let topic = q.topic.index();
+        // A set's insert: a question already in a pool stays as it is.
+        if q.community_answerable() && !q.in_expert_pool {
+            q.in_expert_pool = true;
+            self.expert_pool[topic].push((q.posted, r.slot), r, q.pool_token);
         }
-        if q.staff_eligible {
-            self.staff_pool[q.topic.index()].insert((q.staff_class, q.posted, r.slot));
+        if q.staff_eligible && !q.in_staff_pool {
+            q.in_staff_pool = true;
+            let key = (q.staff_class, q.posted, r.slot);
+            self.staff_pool[topic].push(key, r, q.pool_token);
         }
     }
 }
