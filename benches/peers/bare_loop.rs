@@ -217,6 +217,12 @@ fn main() -> ExitCode {
     let started = std::time::Instant::now();
     let (sums, horizon) = simulate(customers, seed);
     let wall = started.elapsed().as_secs_f64();
+    if sums.served == 0 {
+        eprintln!(
+            "peers_bare_loop: no customer was served in {horizon} h: the metrics are undefined; use a larger --customers"
+        );
+        return ExitCode::FAILURE;
+    }
     let settled = sums.settled as f64;
     println!(
         "{}",

@@ -6,9 +6,10 @@ is the fastest model we could write in SimPy's documented idiom for queues
 with reneging (the "Bank Renege" example): a `simpy.Resource` with one slot
 per staff member, one generator process per customer that requests a slot
 and races the request against its patience with
-`yield req | env.timeout(patience)`. Within that idiom it takes the cheaper
-of each equivalent way to write a step (simpy_factors.py times them side by
-side; README.md gives the figures):
+`yield req | env.timeout(patience)`. Within that idiom it writes each step
+the way that makes fewer calls (simpy_factors.py times them side by side;
+README.md gives the figures: none matters beyond the noise, because
+SimPy's kernel takes nearly all the time):
 
 - the slot is released (`staff.release(req)`) or the request withdrawn
   (`req.cancel()`) explicitly rather than by a `with` block, whose exit
@@ -115,6 +116,9 @@ def simulate(customers, seed):
 
     process(arrivals())
     env.run(until=horizon)
+    if served == 0:
+        raise SystemExit(f"no customer was served in {horizon} h: the metrics are "
+                         "undefined; use a larger --customers")
     return {
         "horizon_hours": horizon,
         "customers": arrived,

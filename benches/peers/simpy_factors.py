@@ -4,8 +4,9 @@
 Each variant below is the same M/M/25+M queue in SimPy (one Resource, one
 process per customer, `req | timeout(patience)`), and each changes one
 thing from the one before it, starting from the model compare.sh used
-before issue 11 (`old`) and ending at the one simpy_erlang_a.py now uses
-(`lean`). All variants draw the same random numbers in the same order, so
+before issue 11 (`old`) to the one simpy_erlang_a.py now uses (`lean`);
+two more follow for reference, `lean_nogc` (the garbage collector off) and
+`floor` (no statistics at all: SimPy's kernel alone). All variants draw the same random numbers in the same order, so
 with one seed they simulate the same sample path: the script checks that
 their metrics agree before it prints any time.
 
@@ -14,7 +15,9 @@ their metrics agree before it prints any time.
 
 Runs are interleaved (variant a, b, c, ..., then a, b, c again) and the
 best of --runs is kept, so slow spells on a shared machine hit every
-variant alike. Prints customers per second and the cost of each step.
+variant alike. Times are CPU time (time.process_time), which leaves out
+the time spent waiting for a core. Prints customers per second and the
+cost of each step.
 """
 
 import argparse
@@ -289,6 +292,9 @@ def main(argv=None):
     parser.add_argument("--only", default=",".join(VARIANTS),
                         help="comma-separated variant names (default: all)")
     args = parser.parse_args(argv)
+    if args.customers < 1000:
+        parser.error("--customers must be at least 1000 (fewer leave the metrics "
+                     "undefined or meaningless)")
     names = args.only.split(",")
     for name in names:
         if name not in VARIANTS:
