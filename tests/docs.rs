@@ -114,6 +114,10 @@ const EXEMPT: &[(&str, &str)] = &[
         "the scaling test's control (30 s of CPU), run by hand",
     ),
     (
+        "valgrind --tool=cachegrind --cache-sim=yes --LL=1048576,16,64  target/release/entraide run scenarios/mercure.toml  --set simulation.horizon=40d --set simulation.warmup=10d --quiet",
+        "counts instructions and cache misses under valgrind (slow; needs valgrind)",
+    ),
+    (
         "bash benches/peers/compare.sh",
         "installs SimPy from PyPI and benchmarks for minutes",
     ),
