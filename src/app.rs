@@ -651,6 +651,9 @@ fn run_bench(args: BenchArgs) -> Result<(), AppError> {
         .map(bench::compare::read)
         .transpose()
         .map_err(AppError::Usage)?;
+    if let Some(path) = &args.save {
+        check_save_path(path)?;
+    }
     let mut report = match &args.new {
         // Two stored files: nothing to run.
         Some(new) => bench::compare::read(new)
@@ -674,6 +677,27 @@ fn run_bench(args: BenchArgs) -> Result<(), AppError> {
     } else {
         out!("{}", report.render())
     }
+}
+
+/// `--save FILE` is checked before the cases run, not after: a file in a
+/// directory that exists, not a directory.
+fn check_save_path(path: &Path) -> Result<(), AppError> {
+    if path.is_dir() {
+        return Err(AppError::Usage(format!(
+            "--save {}: a directory; give the path of the JSON file to write, e.g. {}",
+            path.display(),
+            path.join("bench.json").display()
+        )));
+    }
+    let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
+    if let Some(dir) = parent.filter(|d| !d.is_dir()) {
+        return Err(AppError::Usage(format!(
+            "--save {}: the directory {} does not exist",
+            path.display(),
+            dir.display()
+        )));
+    }
+    Ok(())
 }
 
 /// The cases of `options` measured, with a progress line on stderr when

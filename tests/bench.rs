@@ -233,6 +233,21 @@ fn a_bad_compare_file_is_refused_naming_it() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// A `--save` path that cannot be written is refused before anything runs.
+#[test]
+fn a_bad_save_path_is_refused_first() {
+    let dir = temp("bench-save-bad");
+    std::fs::create_dir_all(&dir).unwrap();
+    let nowhere = dir.join("no/such/dir/bench.json");
+    for (path, says) in [(&dir, "a directory"), (&nowhere, "does not exist")] {
+        let out = entraide(&["bench", "--save", path.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(2), "{}", path.display());
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(says), "{stderr}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// `--save` writes the document; `--compare` reads it back: the same
 /// work on both sides, a ratio per case, a verdict.
 #[test]

@@ -10,7 +10,9 @@ use crate::numbers;
 use serde::{Deserialize, Serialize};
 
 /// The version of the JSON layout. Raised when a key is renamed, removed
-/// or changes meaning; adding a key keeps it.
+/// or changes meaning; adding a key keeps it, and the new field then
+/// needs `#[serde(default)]` so that `--compare` still reads older files
+/// of the same schema.
 pub const SCHEMA: u32 = 1;
 
 /// The build that ran the benchmark.
