@@ -53,6 +53,7 @@ const CASE_KEYS: &[&str] = &[
     "customers_per_second",
     "events_per_second",
     "events_per_second_median",
+    "events_per_cpu_second",
     "runs_per_second",
     "peak_memory_kib",
     "single_thread_wall_seconds_best",

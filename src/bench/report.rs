@@ -98,6 +98,9 @@ pub struct CaseReport {
     pub events_per_second: f64,
     /// Events divided by the median wall time.
     pub events_per_second_median: f64,
+    /// Events divided by the best CPU time: steadier than the wall-time
+    /// rate on a machine other processes share. Null if unsupported.
+    pub events_per_cpu_second: Option<f64>,
     pub runs_per_second: f64,
     /// The largest peak resident memory of the measurements; null where
     /// unsupported (not Linux).
@@ -157,6 +160,7 @@ impl CaseReport {
             customers_per_second: first.customers as f64 / wall_best,
             events_per_second: first.events as f64 / wall_best,
             events_per_second_median: first.events as f64 / wall_median,
+            events_per_cpu_second: cpus.as_deref().map(|c| first.events as f64 / best(c)),
             runs_per_second: first.runs as f64 / wall_best,
             peak_memory_kib: samples
                 .iter()
@@ -348,6 +352,7 @@ mod tests {
         assert_eq!(r.customers_per_second, 100.0);
         assert_eq!(r.cpu_seconds_best, Some(1.0));
         assert_eq!(r.cpu_seconds_median, Some(2.0));
+        assert_eq!(r.events_per_cpu_second, Some(1000.0));
         assert_eq!(r.peak_memory_kib, Some(30));
         assert_eq!(r.spread(), 3.0);
         assert_eq!(r.speedup, None);
