@@ -276,7 +276,13 @@ fn save_then_compare() {
     assert!(case["noise"].as_f64().unwrap() >= 0.02);
     let verdict = case["verdict"].as_str().unwrap();
     assert!(["faster", "slower", "within noise"].contains(&verdict));
-    assert_eq!(cmp["notes"], serde_json::json!([]));
+    // One measurement a side: the note says the band is only its floor.
+    let notes = cmp["notes"].as_array().unwrap();
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert!(
+        notes[0].as_str().unwrap().contains("--repeat 3"),
+        "{notes:?}"
+    );
     // The table names the old file and the case.
     let out = ok(&[
         "bench",

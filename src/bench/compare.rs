@@ -144,6 +144,13 @@ pub fn compare(file: &str, old: &Report, new: &Report) -> Comparison {
             describe(&new.build)
         ));
     }
+    if old.repeat.min(new.repeat) < 3 {
+        notes.push(format!(
+            "{} measurement(s) per case on one side: the noise band is then mostly its {:.0} % floor, too narrow for a shared machine; use --repeat 3 or more",
+            old.repeat.min(new.repeat),
+            100.0 * MIN_NOISE
+        ));
+    }
     if old.threads != new.threads {
         notes.push(format!(
             "the sweep ran on {} threads in {file}, on {} now",
