@@ -2,9 +2,10 @@
 //! and the process. Each command reads its inputs, calls the pure core,
 //! and writes its outputs.
 
+use crate::bench;
 use crate::cli::{
-    CheckArgs, Cli, Command, CompareArgs, InitArgs, MergeArgs, ReportArgs, RunArgs, ScenarioArgs,
-    SweepArgs, ValidateArgs,
+    BenchArgs, BenchCaseArgs, CheckArgs, Cli, Command, CompareArgs, InitArgs, MergeArgs,
+    ReportArgs, RunArgs, ScenarioArgs, SweepArgs, ValidateArgs,
 };
 use crate::model::{NoObserver, simulate};
 use crate::numbers;
@@ -106,6 +107,8 @@ pub fn main(cli: Cli) -> Result<(), AppError> {
         Command::Sweep(args) => run_sweep(args),
         Command::Merge(args) => merge(args),
         Command::Report(args) => write_report(&args),
+        Command::Bench(args) => run_bench(args),
+        Command::BenchCase(args) => bench_case(&args),
     }
 }
 
@@ -633,4 +636,98 @@ fn write_report(args: &ReportArgs) -> Result<(), AppError> {
     let path = report::write(&args.dir)?;
     eprintln!("wrote {}", path.display());
     Ok(())
+}
+
+/// `bench`: every case measured in child processes of this binary, then
+/// the table or the JSON document, and the comparison with `--compare`.
+/// The old file is read first, so a bad one fails before minutes of
+/// benchmarking.
+fn run_bench(args: BenchArgs) -> Result<(), AppError> {
+    let options = bench::Options::new(args.cases.as_deref(), args.repeat, args.threads, args.quick)
+        .map_err(AppError::Usage)?;
+    let old = args
+        .compare
+        .as_deref()
+        .map(bench::compare::read)
+        .transpose()
+        .map_err(AppError::Usage)?;
+    if let Some(path) = &args.save {
+        check_save_path(path)?;
+    }
+    let mut report = match &args.new {
+        // Two stored files: nothing to run.
+        Some(new) => bench::compare::read(new)
+            .map_err(|e| AppError::Usage(e.replacen("--compare", "--new", 1)))?,
+        None => measure_bench(&options)?,
+    };
+    if let (Some(old), Some(path)) = (&old, &args.compare) {
+        report.compared_with = Some(bench::compare::compare(
+            &path.display().to_string(),
+            old,
+            &report,
+        ));
+    }
+    let json =
+        serde_json::to_string_pretty(&report).map_err(|e| AppError::Failed(e.to_string()))?;
+    if let Some(path) = &args.save {
+        output::atomic::write(path, format!("{json}\n").as_bytes()).map_err(io_error(path))?;
+    }
+    if args.json {
+        out!("{json}\n")
+    } else {
+        out!("{}", report.render())
+    }
+}
+
+/// `--save FILE` is checked before the cases run, not after: a file in a
+/// directory that exists, not a directory.
+fn check_save_path(path: &Path) -> Result<(), AppError> {
+    if path.is_dir() {
+        return Err(AppError::Usage(format!(
+            "--save {}: a directory; give the path of the JSON file to write, e.g. {}",
+            path.display(),
+            path.join("bench.json").display()
+        )));
+    }
+    let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
+    if let Some(dir) = parent.filter(|d| !d.is_dir()) {
+        return Err(AppError::Usage(format!(
+            "--save {}: the directory {} does not exist",
+            path.display(),
+            dir.display()
+        )));
+    }
+    Ok(())
+}
+
+/// The cases of `options` measured, with a progress line on stderr when
+/// it is a terminal.
+fn measure_bench(options: &bench::Options) -> Result<bench::Report, AppError> {
+    let exe = std::env::current_exe()
+        .map_err(|e| AppError::Failed(format!("cannot find this program's path: {e}")))?;
+    let show = std::io::stderr().is_terminal();
+    let report = bench::run(options, &exe, &mut |case, done, total| {
+        if show {
+            eprint!("\rbench: {case} {}/{total}    ", done + 1);
+        }
+    });
+    if show {
+        eprint!("\r{:60}\r", "");
+    }
+    report.map_err(AppError::Failed)
+}
+
+/// The hidden `bench-case NAME`: one measurement, one JSON line.
+fn bench_case(args: &BenchCaseArgs) -> Result<(), AppError> {
+    let case = bench::cases::find(&args.case).ok_or_else(|| {
+        AppError::Usage(format!(
+            "bench-case: {:?} is not a case; the cases are {}",
+            args.case,
+            bench::cases::names().join(", ")
+        ))
+    })?;
+    let sample =
+        bench::measure::measure(case, args.quick, args.threads.max(1)).map_err(AppError::Failed)?;
+    let line = serde_json::to_string(&sample).map_err(|e| AppError::Failed(e.to_string()))?;
+    out!("{line}\n")
 }

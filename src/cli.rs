@@ -39,6 +39,11 @@ pub enum Command {
     Merge(MergeArgs),
     /// Write DIR/report.html from the output of run --out DIR or sweep --out DIR.
     Report(ReportArgs),
+    /// Time the standard cases on a fixed seed (for CI: --json, --compare OLD.json).
+    Bench(BenchArgs),
+    /// Not for users: `bench` measures each case in a child running this.
+    #[command(name = "bench-case", hide = true)]
+    BenchCase(BenchCaseArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -218,4 +223,48 @@ pub struct MergeArgs {
 pub struct ReportArgs {
     /// A directory written by `run --out` or `sweep --out`.
     pub dir: PathBuf,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct BenchArgs {
+    /// Print one JSON document instead of a table (keys in docs/performance.md).
+    #[arg(long)]
+    pub json: bool,
+    /// Measurements of each case; the best and the median wall time are reported.
+    #[arg(long, value_name = "R", default_value_t = 3)]
+    pub repeat: u32,
+    /// Only these cases, e.g. --cases erlang-a,mercure-year (default: all of
+    /// erlang-a, mercure-year, mercure-x16-year, sweep-small).
+    #[arg(long, value_name = "A,B")]
+    pub cases: Option<String>,
+    /// Worker threads of the sweep case (default: all cores). The other
+    /// cases run on one thread.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Compare with a file written by `bench --json` (or --save): per case,
+    /// new / old events per second, flagged beyond the noise of the repeats.
+    #[arg(long, value_name = "OLD.json")]
+    pub compare: Option<PathBuf>,
+    /// With --compare: compare this file (written by `bench --json`) with
+    /// OLD.json instead of running the cases; --cases, --repeat, --threads
+    /// and --quick then do not apply.
+    #[arg(long, value_name = "NEW.json", requires = "compare")]
+    pub new: Option<PathBuf>,
+    /// Also write the JSON document to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub save: Option<PathBuf>,
+    /// Short horizons (seconds in all): for smoke tests; the figures are
+    /// not comparable with a full run's.
+    #[arg(long)]
+    pub quick: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct BenchCaseArgs {
+    /// The case to measure.
+    pub case: String,
+    #[arg(long)]
+    pub quick: bool,
+    #[arg(long, default_value_t = 1)]
+    pub threads: usize,
 }

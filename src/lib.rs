@@ -33,9 +33,12 @@
 //! `metrics`) does no I/O. Files are read by `scenario` (the scenario and
 //! its `extends`) and written by `output`, `sweep` (its journal and
 //! tables), `report` and `app`; only `app` (and `main`, for the error
-//! line) touches the terminal.
+//! line) touches the terminal. `bench` (the `entraide bench` command)
+//! runs each of its measurements in a child process of the binary, which
+//! reads its own CPU time and peak memory.
 
 pub mod app;
+pub mod bench;
 pub mod cli;
 pub mod dist;
 pub mod engine;

@@ -134,7 +134,8 @@ const EXEMPT: &[(&str, &str)] = &[
 
 /// Arguments appended, in the quick test, to commands of a subcommand, so
 /// that the whole test takes seconds: runs and sweeps simulate a week (no
-/// warm-up), sweeps and compare run 2 replications. `sweep --check` runs nothing and is
+/// warm-up), sweeps and compare run 2 replications, bench runs its quick
+/// cases once. `sweep --check` runs nothing and is
 /// left as written.
 const SHORTEN: &[(&str, &[&str])] = &[
     (
@@ -168,6 +169,7 @@ const SHORTEN: &[(&str, &[&str])] = &[
             "2",
         ],
     ),
+    ("bench", &["--quick", "--repeat", "1"]),
 ];
 
 /// Subcommands run only by the ignored test: `validate` has no short form

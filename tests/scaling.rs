@@ -1,6 +1,6 @@
 //! A forum k times larger behaves the same per capita (issue 10): scale a
 //! shipped scenario by k = 1, 4 and 16 (demand, experts, staff and the
-//! knowledge base all ×k, see `common/scaling.rs`) and check that the
+//! knowledge base all ×k, see `src/scenario/scaling.rs`) and check that the
 //! intensive outcomes agree within a few points (expert share of first
 //! responses, retention, staff utilisation, questions posted per unit of
 //! forum), and that response times may improve with pooling but never
@@ -362,14 +362,14 @@ fn every_scenario_field_is_classified() {
     for (field, _) in scaling::EXTENSIVE.iter().chain(scaling::INTENSIVE) {
         assert!(
             listed.insert(*field),
-            "{field} is listed twice in tests/common/scaling.rs"
+            "{field} is listed twice in src/scenario/scaling.rs"
         );
     }
     let missing: Vec<_> = fields.difference(&listed).collect();
     let stale: Vec<_> = listed.difference(&fields).collect();
     assert!(
         missing.is_empty() && stale.is_empty(),
-        "tests/common/scaling.rs must list every scenario field as EXTENSIVE (scaled by k, and \
+        "src/scenario/scaling.rs must list every scenario field as EXTENSIVE (scaled by k, and \
          set by `overrides`) or INTENSIVE (kept): not listed: {missing:?}; listed but not a field: \
          {stale:?}"
     );

@@ -7,7 +7,7 @@
 //! the tree, collecting every problem with its field path (`build`, with
 //! `experts` and `staff`; distributions in `distribution`, TOML values in
 //! `values`) -> `Scenario` (`types`). Defaults live in `defaults`, errors in
-//! `error`.
+//! `error`; `scaling` makes a forum k times larger.
 
 mod build;
 pub mod cost;
@@ -18,6 +18,7 @@ mod experts;
 mod load;
 pub mod overrides;
 pub mod reader;
+pub mod scaling;
 pub mod schedule;
 mod staff;
 mod types;
