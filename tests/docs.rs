@@ -114,7 +114,7 @@ const EXEMPT: &[(&str, &str)] = &[
         "the scaling test's control (30 s of CPU), run by hand",
     ),
     (
-        "valgrind --tool=cachegrind --cache-sim=yes --LL=1048576,16,64  target/release/entraide run scenarios/mercure.toml  --set simulation.horizon=40d --set simulation.warmup=10d --quiet",
+        "valgrind --tool=cachegrind --cache-sim=yes --LL=1048576,16,64 target/release/entraide run scenarios/mercure.toml --set simulation.horizon=40d --set simulation.warmup=10d --quiet",
         "counts instructions and cache misses under valgrind (slow; needs valgrind)",
     ),
     (
