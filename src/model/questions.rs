@@ -61,9 +61,6 @@ pub struct Question {
     pub staff_eligible: bool,
     /// The staff-pool key class it was inserted with.
     pub staff_class: u8,
-    /// Bumped whenever it leaves the pools, so that its entries there go
-    /// stale (see `pool`).
-    pool_token: u32,
     /// Whether it is in its topic's expert and staff pools.
     in_expert_pool: bool,
     in_staff_pool: bool,
@@ -98,7 +95,6 @@ impl Question {
             patience_token: 0,
             staff_eligible: false,
             staff_class: 0,
-            pool_token: 0,
             in_expert_pool: false,
             in_staff_pool: false,
             escalated: false,
@@ -117,6 +113,10 @@ impl Question {
 #[derive(Debug, Default)]
 struct Slab {
     slots: Vec<(u32, Option<Question>)>,
+    /// Per slot, bumped whenever its question leaves the pools, so that
+    /// the question's entries there go stale (see `pool`). Kept across
+    /// the slot's occupants, so an entry of an earlier one stays stale.
+    pool_tokens: Vec<u32>,
     free: Vec<u32>,
     live: usize,
 }
@@ -136,6 +136,7 @@ impl Slab {
             let slot = self.slots.len() as u32;
             question.generation = 0;
             self.slots.push((0, Some(question)));
+            self.pool_tokens.push(0);
             QuestionRef {
                 slot,
                 generation: 0,
@@ -173,14 +174,42 @@ impl Slab {
         self.live
     }
 
+    /// The question now in `slot` (the slot of a live pool entry).
+    fn ref_to(&self, slot: u32) -> QuestionRef {
+        QuestionRef {
+            slot,
+            generation: self.slots[slot as usize].0,
+        }
+    }
+
+    /// The slot's pool token now (0 for a slot not yet used).
+    fn token(&self, slot: u32) -> u32 {
+        self.pool_tokens.get(slot as usize).copied().unwrap_or(0)
+    }
+
+    /// Whether a pool entry pushed with `token` is still the slot's.
+    fn is_live(&self, slot: u32, token: u32) -> bool {
+        self.pool_tokens[slot as usize] == token
+    }
+
     /// Open questions in slot order (deterministic), for the end of a run.
     fn iter(&self) -> impl Iterator<Item = &Question> {
         self.slots.iter().filter_map(|(_, q)| q.as_ref())
     }
 }
 
-/// A staff-pool key: (priority class, posted, slot), smallest first.
-type StaffKey = (u8, SimTime, u32);
+/// The expert-pool key: oldest first (then by slot, in the pool).
+fn expert_key(q: &Question) -> u64 {
+    q.posted.as_millis()
+}
+
+/// The staff-pool key: the priority class, then oldest first (then by
+/// slot, in the pool), in one integer: the class above the posting time,
+/// which needs under 56 bits for two million years.
+fn staff_key(q: &Question) -> u64 {
+    debug_assert!(q.posted.as_millis() < 1 << 56, "a posting time past 2^56 ms");
+    (u64::from(q.staff_class) << 56) | q.posted.as_millis()
+}
 
 /// The open questions and their waiting pools.
 #[derive(Debug)]
@@ -189,9 +218,9 @@ pub struct Questions {
     priority: Priority,
     /// Per topic: community-answerable waiting questions, oldest first
     /// (keyed by posting time, then slot).
-    expert_pool: Vec<Pool<(SimTime, u32)>>,
+    expert_pool: Vec<Pool>,
     /// Per topic: waiting questions staff may take, in policy order.
-    staff_pool: Vec<Pool<StaffKey>>,
+    staff_pool: Vec<Pool>,
 }
 
 impl Questions {
@@ -230,15 +259,17 @@ impl Questions {
     /// if `exact`), so that its growth fails with an error, not an abort.
     /// Returns the new capacity if it grew.
     pub fn try_reserve_next(&mut self, exact: bool) -> Result<Option<usize>, TryReserveError> {
-        let slots = &mut self.slab.slots;
-        if !self.slab.free.is_empty() || slots.len() < slots.capacity() {
+        let slab = &mut self.slab;
+        if !slab.free.is_empty() || slab.slots.len() < slab.slots.capacity() {
             return Ok(None);
         }
         match exact {
-            true => slots.try_reserve_exact(1)?,
-            false => slots.try_reserve(1)?,
+            true => slab.slots.try_reserve_exact(1)?,
+            false => slab.slots.try_reserve(1)?,
         }
-        Ok(Some(slots.capacity()))
+        let more = slab.slots.capacity() - slab.pool_tokens.len();
+        slab.pool_tokens.try_reserve_exact(more)?;
+        Ok(Some(slab.slots.capacity()))
     }
 
     /// Open questions.
@@ -258,28 +289,28 @@ impl Questions {
 
     /// The oldest waiting question of the topics in `mask` (bit k: topic k).
     pub fn next_for_expert(&self, mask: u64) -> Option<QuestionRef> {
-        let mut best: Option<((SimTime, u32), QuestionRef)> = None;
+        let mut best: Option<(u64, u32)> = None;
         for k in topics_of(mask) {
             if let Some(first) = self.expert_pool[k].first()
-                && best.is_none_or(|b| first.0 < b.0)
+                && best.is_none_or(|b| first < b)
             {
                 best = Some(first);
             }
         }
-        best.map(|(_, r)| r)
+        best.map(|(_, slot)| self.slab.ref_to(slot))
     }
 
     /// The first eligible question of `topics` under the staff priority.
     pub fn next_for_staff(&self, topics: &[TopicId]) -> Option<QuestionRef> {
-        let mut best: Option<(StaffKey, QuestionRef)> = None;
+        let mut best: Option<(u64, u32)> = None;
         for &k in topics {
             if let Some(first) = self.staff_pool[k.index()].first()
-                && best.is_none_or(|b| first.0 < b.0)
+                && best.is_none_or(|b| first < b)
             {
                 best = Some(first);
             }
         }
-        best.map(|(_, r)| r)
+        best.map(|(_, slot)| self.slab.ref_to(slot))
     }
 
     /// Someone starts work on `r`: it leaves the pools and its customer's
@@ -325,6 +356,7 @@ impl Questions {
     /// offered it); false if it was eligible already or is gone.
     pub fn make_staff_eligible(&mut self, r: QuestionRef) -> bool {
         let priority = self.priority;
+        let token = self.slab.token(r.slot);
         let Some(q) = self.slab.get_mut(r) else {
             return false;
         };
@@ -337,8 +369,7 @@ impl Questions {
             return false;
         }
         q.in_staff_pool = true;
-        let key = (q.staff_class, q.posted, r.slot);
-        self.staff_pool[q.topic.index()].push(key, r, q.pool_token);
+        self.staff_pool[q.topic.index()].push(staff_key(q), r.slot, token);
         true
     }
 
@@ -388,12 +419,12 @@ impl Questions {
         if !(in_expert || in_staff) {
             return;
         }
-        q.pool_token = q.pool_token.wrapping_add(1);
         q.in_expert_pool = false;
         q.in_staff_pool = false;
+        let token = &mut self.slab.pool_tokens[r.slot as usize];
+        *token = token.wrapping_add(1);
         let slab = &self.slab;
-        let is_live =
-            |r: QuestionRef, token: u32| slab.get(r).is_some_and(|q| q.pool_token == token);
+        let is_live = |slot: u32, token: u32| slab.is_live(slot, token);
         if in_expert {
             self.expert_pool[topic].removed(is_live);
         }
@@ -406,6 +437,7 @@ impl Questions {
     /// can see it, keyed by its current staff class.
     fn return_to_pools(&mut self, r: QuestionRef) {
         let priority = self.priority;
+        let token = self.slab.token(r.slot);
         let Some(q) = self.slab.get_mut(r) else {
             return;
         };
@@ -414,12 +446,11 @@ impl Questions {
         // A set's insert: a question already in a pool stays as it is.
         if q.community_answerable() && !q.in_expert_pool {
             q.in_expert_pool = true;
-            self.expert_pool[topic].push((q.posted, r.slot), r, q.pool_token);
+            self.expert_pool[topic].push(expert_key(q), r.slot, token);
         }
         if q.staff_eligible && !q.in_staff_pool {
             q.in_staff_pool = true;
-            let key = (q.staff_class, q.posted, r.slot);
-            self.staff_pool[topic].push(key, r, q.pool_token);
+            self.staff_pool[topic].push(staff_key(q), r.slot, token);
         }
     }
 }
