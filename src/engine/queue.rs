@@ -66,24 +66,14 @@ const BUCKET_SHIFTS: std::ops::RangeInclusive<u32> = 10..=24;
 /// Buckets ahead of the current one kept apart (about 12 days at the
 /// default width, 18 hours at a sixteenth of it); events further ahead
 /// wait in one overflow list, sorted into buckets as the calendar reaches
-/// them. A fixed count, not a fixed span: each bucket keeps a partly
-/// filled block, and 16 times the buckets cost more in cache misses than
-/// the longer overflow saves (cachegrind, docs/performance.md). A power
-/// of two, so that `%` is a mask.
+/// them. A fixed count, not a fixed span: each bucket keeps a vector of
+/// its own, and 16 times the buckets cost more in cache misses than the
+/// longer overflow saves (cachegrind, docs/performance.md). A power of
+/// two, so that `%` is a mask.
 const RING: u64 = 512;
-
-/// Events per block of a bucket's storage.
-const BLOCK: usize = 16;
-
-/// The events of one bucket, in fixed-size blocks taken from the
-/// calendar's pool: a bucket grows without copying what it holds, and a
-/// drained bucket gives its blocks back, so the ring's memory stays about
-/// the size of the events it holds (plain vectors would each grow to the
-/// size of a full near bucket, since every slot is the next one in turn)
-/// and blocks are reused while still in cache.
-struct Bucket<E> {
-    blocks: Vec<Vec<Entry<E>>>,
-}
+/// The most capacity a bucket's vector keeps when it goes back into the
+/// ring (see `Calendar::ring`): twice the average bucket.
+const SPARE_CAPACITY: usize = 2 * EVENTS_PER_BUCKET as usize;
 
 /// The events due from the end of the current bucket on, by bucket.
 struct Calendar<E> {
@@ -92,11 +82,19 @@ struct Calendar<E> {
     /// The bucket whose events are in the near heap.
     current: u64,
     /// `ring[b % RING]`: the events of bucket b, for current < b <
-    /// current + RING (those buckets fall in distinct slots).
-    ring: Vec<Bucket<E>>,
+    /// current + RING (those buckets fall in distinct slots), unsorted.
+    /// When a bucket comes, its vector becomes the near heap's storage
+    /// and the near heap's old (empty) storage takes its slot: events are
+    /// never copied from one to the other, and a push touches the slot's
+    /// header (in the ring, which stays in cache) and the end of its
+    /// vector, nothing else. (Buckets in chains of 16-event blocks cost
+    /// two more cache misses per push at k = 16, and a copy per bucket.)
+    /// A vector keeps up to `SPARE_CAPACITY` as it moves round, so the
+    /// ring's memory is about RING times that, 2 MiB, the same at any
+    /// forum size: buckets hold `EVENTS_PER_BUCKET` on average whatever
+    /// the rate.
+    ring: Vec<Vec<Entry<E>>>,
     in_ring: usize,
-    /// Empty blocks (capacity `BLOCK`), last freed first.
-    pool: Vec<Vec<Entry<E>>>,
     /// Events of buckets from `scanned + RING` on, unsorted; `scanned` is
     /// the current bucket when it was last sorted out, at least every
     /// RING / 2 buckets, so none of them is due before it is in the ring.
@@ -111,9 +109,8 @@ impl<E> Calendar<E> {
         Calendar {
             shift,
             current: 0,
-            ring: (0..RING).map(|_| Bucket { blocks: Vec::new() }).collect(),
+            ring: (0..RING).map(|_| Vec::new()).collect(),
             in_ring: 0,
-            pool: Vec::new(),
             overflow: Vec::new(),
             scanned: 0,
             overflow_first: u64::MAX,
@@ -152,23 +149,15 @@ impl<E> Calendar<E> {
 
     fn put_in_ring(&mut self, bucket: u64, entry: Entry<E>) {
         let slot = self.slot(bucket);
-        let blocks = &mut self.ring[slot].blocks;
-        match blocks.last_mut() {
-            Some(block) if block.len() < BLOCK => block.push(entry),
-            _ => {
-                let mut block = self.pool.pop().unwrap_or_else(|| Vec::with_capacity(BLOCK));
-                block.push(entry);
-                blocks.push(block);
-            }
-        }
+        self.ring[slot].push(entry);
         self.in_ring += 1;
     }
 
-    /// Moves to the next bucket that holds events and appends them, in no
-    /// order, to `into` (the near heap's storage, empty). Call only when
-    /// not empty.
-    fn next_bucket(&mut self, into: &mut Vec<Entry<E>>) {
-        debug_assert!(self.len() > 0 && into.is_empty());
+    /// Moves to the next bucket that holds events and returns them, in no
+    /// order; `spare` (the near heap's storage, empty) takes their place.
+    /// Call only when not empty.
+    fn next_bucket(&mut self, spare: Vec<Entry<E>>) -> Vec<Entry<E>> {
+        debug_assert!(self.len() > 0 && spare.is_empty());
         if self.in_ring == 0 {
             // Nothing in the next RING buckets: jump to the overflow's
             // first (the scan below then sorts it out).
@@ -180,14 +169,10 @@ impl<E> Calendar<E> {
                 self.sort_out_overflow();
             }
             let slot = self.slot(self.current);
-            let blocks = &mut self.ring[slot].blocks;
-            if !blocks.is_empty() {
-                for mut block in blocks.drain(..) {
-                    self.in_ring -= block.len();
-                    into.append(&mut block);
-                    self.pool.push(block);
-                }
-                return;
+            if !self.ring[slot].is_empty() {
+                let events = std::mem::replace(&mut self.ring[slot], spare);
+                self.in_ring -= events.len();
+                return events;
             }
         }
     }
@@ -312,9 +297,12 @@ impl<E> EventQueue<E> {
     /// (heapified in place, in linear time).
     fn refill(&mut self) {
         if self.near.is_empty() && self.far.len() > 0 {
-            let mut storage = std::mem::take(&mut self.near).into_vec();
-            self.far.next_bucket(&mut storage);
-            self.near = BinaryHeap::from(storage);
+            let mut spare = std::mem::take(&mut self.near).into_vec();
+            // A vector that grew for a burst goes round the ring at its
+            // size: cap what it keeps, so the ring's memory stays about
+            // RING times a typical bucket.
+            spare.shrink_to(SPARE_CAPACITY);
+            self.near = BinaryHeap::from(self.far.next_bucket(spare));
         }
     }
 
