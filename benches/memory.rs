@@ -5,7 +5,7 @@
 //! where nobody confirms answers and questions time out.
 //!
 //! Memory must also follow the live state, not outrun it: a forum k times
-//! larger (`tests/common/scaling.rs`: demand, experts, staff ×k) holds
+//! larger (`entraide::scenario::scaling`: demand, experts, staff ×k) holds
 //! about k times the experts, open questions and pending events, so its
 //! peak should grow linearly in k. The bench runs one simulated year at
 //! k = 1, 4 and 16 and fails if the growth from 4 to 16 per unit of k is
@@ -18,12 +18,10 @@
 //! resident set (VmHWM, Linux); the bench fails if the long run's peak
 //! exceeds the short one's by more than 25 % + 4 MiB.
 
-#[path = "../tests/common/scaling.rs"]
-mod scaling;
-
 use entraide::model::{NoObserver, simulate};
 use entraide::output::csv_sink::CsvSink;
 use entraide::scenario;
+use entraide::scenario::scaling;
 use std::path::Path;
 use std::process::Command;
 

@@ -1,18 +1,18 @@
 //! Does the cost of an event grow with the forum? Events per second of one
-//! simulated year of `scenarios/mercure.toml` at k = 1 and at k = 16
-//! (demand, experts, staff and the knowledge base all ×16, as in
-//! `tests/scaling.rs`), single thread, side by side in one group. A model
-//! whose work per event is bounded shows the same rate at both sizes;
-//! one that walks every online expert on some events slows down at k = 16.
+//! simulated year of `scenarios/mercure.toml` at k = 1, 16 and 64 (demand,
+//! experts, staff and the knowledge base all ×k, by
+//! `entraide::scenario::scaling`, as in `tests/scaling.rs`), single
+//! thread, side by side in one group. A model whose work per event is
+//! bounded shows the same rate at every size; one that walks every online
+//! expert on some events slows down as k grows.
 //!
-//! Run: `cargo bench --bench scale`. CI smoke-runs it with
-//! `cargo bench --bench scale -- --test` (each size once).
-
-#[path = "../tests/common/scaling.rs"]
-mod scaling;
+//! Run: `cargo bench --bench scale` (about four minutes: a year at k = 64
+//! is 52 million events). CI smoke-runs it with
+//! `cargo bench --bench scale -- --test`: each size once, over 30 days.
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use entraide::model::{NoObserver, simulate};
+use entraide::scenario::scaling;
 use std::hint::black_box;
 use std::path::Path;
 
@@ -20,8 +20,14 @@ fn mercure_scaled(c: &mut Criterion) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/mercure.toml");
     let mut group = c.benchmark_group("mercure_one_year_scaled");
     group.sample_size(10);
-    for k in [1, 16] {
-        let sc = scaling::load(&path, &[], k).unwrap_or_else(|e| panic!("{e}"));
+    // The smoke run only checks that each size runs.
+    let smoke = std::env::args().any(|a| a == "--test");
+    let base: Vec<String> = match smoke {
+        true => vec!["simulation.horizon=30d".into()],
+        false => Vec::new(),
+    };
+    for k in [1, 16, 64] {
+        let sc = scaling::load(&path, &base, k).unwrap_or_else(|e| panic!("{e}"));
         // The events of one run at the scenario's seed: the throughput
         // criterion divides by the time of each iteration (same seed).
         let probe = simulate(&sc, sc.simulation.seed, &mut NoObserver);

@@ -55,7 +55,9 @@ impl Pool {
 
     /// The live entry with the smallest (key, slot).
     pub fn first(&self) -> Option<(u64, u32)> {
-        self.heap.peek().map(|Reverse((key, slot, _))| (*key, *slot))
+        self.heap
+            .peek()
+            .map(|Reverse((key, slot, _))| (*key, *slot))
     }
 
     /// A question of the pool has left it (its token was bumped):
@@ -125,11 +127,7 @@ mod tests {
                 }
             }
             assert_eq!(pool.len(), set.len(), "step {step}");
-            assert_eq!(
-                pool.first(),
-                set.first().copied(),
-                "step {step}"
-            );
+            assert_eq!(pool.first(), set.first().copied(), "step {step}");
             assert!(
                 pool.heap.len() <= 2 * pool.len() + 33,
                 "stale entries pile up"

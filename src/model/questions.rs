@@ -207,7 +207,10 @@ fn expert_key(q: &Question) -> u64 {
 /// slot, in the pool), in one integer: the class above the posting time,
 /// which needs under 56 bits for two million years.
 fn staff_key(q: &Question) -> u64 {
-    debug_assert!(q.posted.as_millis() < 1 << 56, "a posting time past 2^56 ms");
+    debug_assert!(
+        q.posted.as_millis() < 1 << 56,
+        "a posting time past 2^56 ms"
+    );
     (u64::from(q.staff_class) << 56) | q.posted.as_millis()
 }
 
