@@ -245,7 +245,9 @@ impl<O: Observer> World<'_, O> {
     /// times smaller probability: once λ exceeds the reads, every expert's
     /// penalty rate depends on per-capita rates only, whatever the size.
     pub(super) fn penalise_witnesses(&mut self, topic: TopicId, weight: f64) {
-        if weight == 0.0 {
+        // Nobody online draws nothing (a forum without experts: every
+        // staff answer comes here).
+        if weight == 0.0 || self.members.online_count() == 0 {
             return;
         }
         let seen = self.seen_probability[topic.index()];
