@@ -473,10 +473,7 @@ fn validate(args: ValidateArgs) -> Result<(), AppError> {
             }]
         }
     };
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(args.threads.unwrap_or(0))
-        .build()
-        .map_err(|e| AppError::Failed(format!("cannot start worker threads: {e}")))?;
+    let pool = crate::workers::pool(args.threads).map_err(AppError::Failed)?;
     let results =
         pool.install(|| validate::run(&cases, &effort))
             .map_err(|e| match e {

@@ -54,3 +54,4 @@ pub mod stats;
 pub mod sweep;
 pub mod theory;
 pub mod time;
+pub mod workers;

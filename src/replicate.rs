@@ -60,10 +60,7 @@ pub fn run_observed<O: Observer + Send>(
     first: &mut (impl Observer + Send),
     make: impl Fn() -> O + Sync,
 ) -> Result<(Vec<Summary>, Vec<O>), String> {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads.unwrap_or(0))
-        .build()
-        .map_err(|e| format!("cannot start worker threads: {e}"))?;
+    let pool = crate::workers::pool(threads)?;
     // Taken by replication 0, whichever worker runs it.
     let first = std::sync::Mutex::new(Some(first));
     let results = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {

@@ -32,10 +32,7 @@ impl Sweep {
         let mut finished = total - pending.len() as u64;
         progress(finished, total);
         let mut journal = Journal::open(&journal_path, valid_len).map_err(io_at(&journal_path))?;
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(threads.unwrap_or(0))
-            .build()
-            .map_err(|e| SweepError::Failed(format!("cannot start worker threads: {e}")))?;
+        let pool = crate::workers::pool(threads).map_err(SweepError::Failed)?;
         let (tx, rx) = std::sync::mpsc::channel::<(u64, String)>();
         let simulated = pending.len() as u64;
         // Set on the first error, so workers stop taking new runs instead
