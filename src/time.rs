@@ -70,13 +70,7 @@ impl SimDuration {
     /// values beyond the clock's range saturate, so a sampled duration can
     /// never panic the engine.
     pub fn from_millis_f64(ms: f64) -> SimDuration {
-        if ms.is_nan() || ms <= 0.0 {
-            SimDuration(0)
-        } else if ms >= u64::MAX as f64 {
-            SimDuration(u64::MAX)
-        } else {
-            SimDuration(round_non_negative(ms))
-        }
+        SimDuration(round_to_u64(ms))
     }
 
     pub fn as_millis(self) -> u64 {
@@ -242,7 +236,7 @@ pub fn parse_duration(text: &str) -> Result<SimDuration, DurationError> {
 /// that is a library call, and it ran on every sampled duration (2 % of a
 /// run's instructions). Exact because below 2^53 the fraction `x - trunc`
 /// is computed without rounding, and above it every float is an integer.
-pub fn round_non_negative(x: f64) -> u64 {
+pub fn round_to_u64(x: f64) -> u64 {
     let whole = x as u64;
     if whole < u64::MAX && x - whole as f64 >= 0.5 {
         whole + 1
@@ -253,6 +247,7 @@ pub fn round_non_negative(x: f64) -> u64 {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
 
     #[test]
     fn rounding_without_the_library_call_is_round() {
@@ -283,10 +278,9 @@ mod tests {
             _ => rng.random::<f64>() * 1e15,
         });
         for x in edges.into_iter().chain(random) {
-            assert_eq!(round_non_negative(x), x.round() as u64, "{x}");
+            assert_eq!(round_to_u64(x), x.round() as u64, "{x}");
         }
     }
-    use super::*;
 
     #[test]
     fn parses_every_unit_and_decimals() {

@@ -54,7 +54,7 @@ impl WeeklyProfile {
             let rate = base_per_ms * self.multipliers[((t % MS_PER_WEEK) / MS_PER_HOUR) as usize];
             let remaining = (hour_end - t) as f64;
             if rate > 0.0 && budget <= rate * remaining {
-                let offset = crate::time::round_non_negative(budget / rate);
+                let offset = crate::time::round_to_u64(budget / rate);
                 return Some(SimTime(t + offset.min(hour_end - t)));
             }
             budget -= rate * remaining;
