@@ -48,7 +48,7 @@ fn child(years: u64, no_staff: bool) {
     let dir = std::env::temp_dir().join(format!("entraide-memory-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let mut sink =
-        CsvSink::create(Some(&dir), false, Box::new(|_| {}), 365 * 24 * years).expect("csv sink");
+        CsvSink::create(Some(&dir), None, Box::new(|_| {}), 365 * 24 * years).expect("csv sink");
     let summary = simulate(&loaded.scenario, 1, &mut sink);
     sink.finish().expect("csv written");
     let _ = std::fs::remove_dir_all(&dir);

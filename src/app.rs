@@ -169,8 +169,13 @@ fn run_replicated(args: RunArgs, n: u32) -> Result<(), AppError> {
     let hours = scenario.simulation.horizon.as_hours().ceil() as u64;
     let bar = progress_bar(scenario.simulation.horizon, args.quiet);
     let out_dir = args.out.as_deref();
-    let mut sink = CsvSink::create(out_dir, args.trace, on_progress(&bar), hours)
-        .map_err(io_error(out_dir.unwrap_or(Path::new("."))))?;
+    let mut sink = CsvSink::create(
+        out_dir,
+        trace_topics(args.trace, scenario),
+        on_progress(&bar),
+        hours,
+    )
+    .map_err(io_error(out_dir.unwrap_or(Path::new("."))))?;
     // With --out, every replication keeps its hourly series for the bands
     // (N x hours x 8 numbers); without, nothing is kept.
     let (summaries, series) = if out_dir.is_some() {
@@ -294,8 +299,13 @@ fn run_once(args: RunArgs) -> Result<(), AppError> {
     let hours = scenario.simulation.horizon.as_hours().ceil() as u64;
     let bar = progress_bar(scenario.simulation.horizon, args.quiet);
     let out_dir = args.out.as_deref();
-    let mut sink = CsvSink::create(out_dir, args.trace, on_progress(&bar), hours)
-        .map_err(io_error(out_dir.unwrap_or(Path::new("."))))?;
+    let mut sink = CsvSink::create(
+        out_dir,
+        trace_topics(args.trace, scenario),
+        on_progress(&bar),
+        hours,
+    )
+    .map_err(io_error(out_dir.unwrap_or(Path::new("."))))?;
     let summary = simulate(scenario, seed, &mut sink);
     bar.finish_and_clear();
     let sparkline = sink.sparkline.clone();
@@ -727,4 +737,16 @@ fn bench_case(args: &BenchCaseArgs) -> Result<(), AppError> {
         bench::measure::measure(case, args.quick, args.threads.max(1)).map_err(AppError::Failed)?;
     let line = serde_json::to_string(&sample).map_err(|e| AppError::Failed(e.to_string()))?;
     out!("{line}\n")
+}
+
+/// With `--trace`, the scenario's topic names (for `posts.csv`).
+fn trace_topics(trace: bool, scenario: &crate::scenario::Scenario) -> Option<Vec<String>> {
+    trace.then(|| {
+        scenario
+            .demand
+            .topics
+            .iter()
+            .map(|t| t.name.clone())
+            .collect()
+    })
 }

@@ -66,7 +66,8 @@ pub struct RunArgs {
     /// Write summary.json and timeseries.csv (and questions.csv with --trace) here.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Also write questions.csv, one row per question (needs --out).
+    /// Also write questions.csv, one row per question, and posts.csv, the
+    /// post log `fit` reads (needs --out).
     #[arg(long, requires = "out")]
     pub trace: bool,
     /// Also write report.html, the charts of the run (needs --out).

@@ -46,6 +46,7 @@ pub mod metrics;
 pub mod model;
 pub mod numbers;
 pub mod output;
+pub mod posts;
 pub mod replicate;
 pub mod report;
 pub mod rng;

@@ -179,6 +179,84 @@ fn every_question_is_accounted_for() {
     }
 }
 
+/// `posts.csv` tells the same story as `questions.csv`: one question post
+/// per thread, as many chases as the trace counts, the first response
+/// (an answer or an escalation's acknowledgement) at the trace's time and
+/// by the trace's responder, and posts in time order.
+#[test]
+fn the_post_log_agrees_with_the_question_trace() {
+    for (name, run) in shipped() {
+        #[derive(Default)]
+        struct Thread {
+            questions: u32,
+            chases: u32,
+            first: Option<(String, String)>,
+        }
+        let mut threads: BTreeMap<u64, Thread> = BTreeMap::new();
+        let mut posts = csv::Reader::from_path(run.dir.join("posts.csv")).unwrap();
+        let h = posts.headers().unwrap().clone();
+        assert_eq!(
+            h.iter().collect::<Vec<_>>(),
+            entraide::posts::REQUIRED_COLUMNS
+                .iter()
+                .chain(&entraide::posts::OPTIONAL_COLUMNS)
+                .copied()
+                .collect::<Vec<_>>(),
+            "{name}: columns"
+        );
+        let mut last_time = String::new();
+        for record in posts.records() {
+            let r = record.unwrap();
+            let (thread, role, at, kind) = (r[0].parse::<u64>().unwrap(), &r[3], &r[4], &r[8]);
+            assert!(at >= last_time.as_str(), "{name}: {at} after {last_time}");
+            last_time = at.to_string();
+            let t = threads.entry(thread).or_default();
+            match kind {
+                "question" => t.questions += 1,
+                "chase" => t.chases += 1,
+                "answer" | "escalation" if t.first.is_none() => {
+                    let by = if kind == "escalation" { kind } else { role };
+                    t.first = Some((at.to_string(), by.to_string()));
+                }
+                _ => {}
+            }
+        }
+        let mut trace = csv::Reader::from_path(run.dir.join("questions.csv")).unwrap();
+        let th = trace.headers().unwrap().clone();
+        let col = |n: &str| th.iter().position(|c| c == n).unwrap();
+        let (id, chases, first_at, first_by) = (
+            col("id"),
+            col("chases"),
+            col("first_response_hours"),
+            col("first_responder"),
+        );
+        let mut seen = 0;
+        for record in trace.records() {
+            let r = record.unwrap();
+            let t = &threads[&r[id].parse::<u64>().unwrap()];
+            assert_eq!(t.questions, 1, "{name}: thread {}", &r[id]);
+            assert_eq!(
+                t.chases.to_string(),
+                &r[chases],
+                "{name}: thread {}",
+                &r[id]
+            );
+            match &t.first {
+                None => assert_eq!(&r[first_by], "none", "{name}: thread {}", &r[id]),
+                Some((at, by)) => {
+                    assert_eq!(by, &r[first_by], "{name}: thread {}", &r[id]);
+                    let hours: f64 = r[first_at].parse().unwrap();
+                    let ms = (hours * 3_600_000.0).round() as u64;
+                    let written = entraide::posts::timestamp(entraide::time::SimTime(ms));
+                    assert_eq!(at, &written, "{name}: thread {}", &r[id]);
+                }
+            }
+            seen += 1;
+        }
+        assert_eq!(seen, threads.len(), "{name}: threads");
+    }
+}
+
 #[test]
 fn same_seed_same_bytes_other_seed_other_results() {
     let short = [
@@ -197,7 +275,12 @@ fn same_seed_same_bytes_other_seed_other_results() {
     let mut c_args = short.to_vec();
     c_args.extend(["--seed", "12"]);
     let c = run_scenario("mercure", &c_args);
-    for file in ["summary.json", "timeseries.csv", "questions.csv"] {
+    for file in [
+        "summary.json",
+        "timeseries.csv",
+        "questions.csv",
+        "posts.csv",
+    ] {
         let read = |r: &Run| std::fs::read(r.dir.join(file)).unwrap();
         assert_eq!(read(&a), read(&b), "{file} differs between identical runs");
         assert_ne!(read(&a), read(&c), "{file} identical across seeds");

@@ -14,6 +14,7 @@ use super::questions::QuestionRef;
 use super::{Event, Observer, World};
 use crate::engine::EventQueue;
 use crate::metrics::Outcome;
+use crate::posts::{Author, Kind};
 use crate::rng::SimRng;
 use crate::time::SimDuration;
 use rand::RngExt;
@@ -66,6 +67,8 @@ impl<O: Observer> World<'_, O> {
         let now = self.now;
         let (counted, topic, community) = (q.counted, q.topic, q.community_answerable());
         if q.chases < self.sc.customers.max_chases {
+            let thread = q.id;
+            self.post(thread, topic, Kind::Chase, Author::Customer(thread), false);
             let before = self.questions.chase(r);
             self.metrics.questions.chased(counted, before == 0);
             if community {
@@ -95,18 +98,22 @@ impl<O: Observer> World<'_, O> {
 
     /// The customer reads a correct answer: acceptance (recognition for
     /// the expert who wrote it) and perhaps, later, joining the experts.
+    /// Returns whether they accepted it.
     pub(super) fn customer_got_answer(
         &mut self,
         queue: &mut EventQueue<Event>,
         r: QuestionRef,
         author: Option<ExpertId>,
-    ) {
+    ) -> bool {
         let now = self.now;
         let c = &self.sc.customers;
         let (accept_probability, become_expert) =
             (c.accept_probability, c.become_expert_probability);
         let conversion_delay = &self.sc.customers.conversion_delay;
-        let counted = self.questions.get(r).is_some_and(|q| q.counted);
+        let (counted, thread) = self
+            .questions
+            .get(r)
+            .map_or((false, 0), |q| (q.counted, q.id));
         let rng = self.customer_rng(r);
         let accepts = rng.random::<f64>() < accept_probability;
         let converts = rng.random::<f64>() < become_expert;
@@ -120,8 +127,9 @@ impl<O: Observer> World<'_, O> {
         if converts {
             let delay = conversion_delay.sample_duration(self.customer_rng(r));
             if now + delay <= self.horizon {
-                queue.schedule_in(delay, Event::ExpertRecruited);
+                queue.schedule_in(delay, Event::ExpertRecruited(thread));
             }
         }
+        accepts
     }
 }

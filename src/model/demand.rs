@@ -7,6 +7,7 @@ use super::questions::{Question, QuestionRef};
 use super::weekly::WeeklyProfile;
 use super::{Event, Observer, Stop, World};
 use crate::engine::EventQueue;
+use crate::posts::{Author, Kind};
 use crate::rng::entity_rng;
 use crate::scenario::{Scenario, TopicId};
 use crate::time::{MS_PER_DAY, SimTime};
@@ -146,6 +147,7 @@ impl<O: Observer> World<'_, O> {
             counted,
             entity_rng(self.streams.customer_seed, id),
         ));
+        self.post(id, topic, Kind::Question, Author::Customer(id), false);
         let open = self.questions.live();
         if open as u64 > self.demand.max_open {
             let sim = &self.sc.simulation;

@@ -17,6 +17,7 @@ use super::questions::QuestionRef;
 use super::{Event, Observer, World};
 use crate::engine::EventQueue;
 use crate::metrics::{Outcome, Responder};
+use crate::posts::{Author, Kind};
 use crate::rng::entity_rng;
 use crate::scenario::TopicId;
 use crate::time::SimDuration;
@@ -25,8 +26,13 @@ use rand_distr::{Distribution, Exp1};
 
 impl<O: Observer> World<'_, O> {
     /// A new expert joins: the initial cohort at time zero, or a customer
-    /// recruited during the run.
-    pub(super) fn add_expert(&mut self, queue: &mut EventQueue<Event>, initial: bool) {
+    /// recruited during the run (`recruited_from`: the question they asked).
+    pub(super) fn add_expert(
+        &mut self,
+        queue: &mut EventQueue<Event>,
+        recruited_from: Option<u64>,
+    ) {
+        let initial = recruited_from.is_none();
         let id = self.members.next_id();
         let x = &self.sc.experts;
         let mut rng = entity_rng(self.streams.expert_seed, u64::from(id.0));
@@ -63,6 +69,7 @@ impl<O: Observer> World<'_, O> {
         let expert = Expert::new(activity_hours, engagement, topics, initial, self.now, rng);
         self.members.join(expert);
         self.metrics.experts.joined(self.now, !initial);
+        self.observer.expert_joined(id.0, recruited_from);
         self.schedule_next_session(queue, id);
     }
 
@@ -192,15 +199,16 @@ impl<O: Observer> World<'_, O> {
             self.after_answer(queue, e);
             return;
         };
-        let topic = q.topic;
+        let (topic, thread) = (q.topic, q.id);
         self.first_response(r, Responder::Expert);
         if correct {
             self.add_knowledge(topic);
-            self.customer_got_answer(queue, r, Some(e));
+            let accepted = self.customer_got_answer(queue, r, Some(e));
+            self.post(thread, topic, Kind::Answer, Author::Expert(e.0), accepted);
             self.close(r, Outcome::ResolvedByExpert);
             let confirm = self.sc.policy.confirm_expert_answers && self.roster.staffed(topic);
             if confirm {
-                self.confirmations.push(topic, now, e);
+                self.confirmations.push(topic, now, e, thread);
             }
             self.after_answer(queue, e);
             if confirm {
@@ -209,6 +217,7 @@ impl<O: Observer> World<'_, O> {
         } else {
             // The expert moves on first, so as not to retake the question
             // they just got wrong; then it goes back for someone else.
+            self.post(thread, topic, Kind::Answer, Author::Expert(e.0), false);
             self.after_answer(queue, e);
             self.questions.requeue(r);
             self.start_patience(queue, r);

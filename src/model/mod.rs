@@ -32,8 +32,9 @@ pub mod weekly;
 use crate::engine::{EventQueue, Model, run_until};
 use crate::metrics::summary::{HourRow, QuestionRow, Summary};
 use crate::metrics::{ExpertAtEnd, Metrics, Outcome, Responder, RunInfo};
+use crate::posts::{Author, Kind, Post};
 use crate::rng::{SimRng, Stream, stream_rng, stream_seed};
-use crate::scenario::{Scenario, TeamId};
+use crate::scenario::{Scenario, TeamId, TopicId};
 use crate::time::{MS_PER_HOUR, SimDuration, SimTime};
 use confirmations::Confirmations;
 use demand::Demand;
@@ -63,8 +64,9 @@ pub enum Event {
         index: u32,
     },
     BackOfficeResolved(QuestionRef),
-    /// A customer who got a good answer joins the expert members.
-    ExpertRecruited,
+    /// A customer who got a good answer joins the expert members (the
+    /// question they asked, which names them in the post log).
+    ExpertRecruited(u64),
     HourEnded,
 }
 
@@ -138,6 +140,14 @@ pub trait Observer {
     fn progress(&mut self, _now: SimTime) {}
     fn question(&mut self, _row: &QuestionRow) {}
     fn wants_questions(&self) -> bool {
+        false
+    }
+    /// A public post (`posts.csv`), when `wants_posts`.
+    fn post(&mut self, _post: &Post) {}
+    /// An expert joined: at time zero (`recruited_from` None) or recruited
+    /// from the customer who asked that question.
+    fn expert_joined(&mut self, _expert: u32, _recruited_from: Option<u64>) {}
+    fn wants_posts(&self) -> bool {
         false
     }
 }
@@ -236,11 +246,25 @@ impl<'a, O: Observer> World<'a, O> {
         };
         world.schedule_next_arrival(queue);
         for _ in 0..sc.experts.initial {
-            world.add_expert(queue, true);
+            world.add_expert(queue, None);
         }
         world.start_staff(queue);
         queue.schedule_in(SimDuration(MS_PER_HOUR), Event::HourEnded);
         world
+    }
+
+    /// Streams a public post to the observer, if it keeps them.
+    fn post(&mut self, thread: u64, topic: TopicId, kind: Kind, author: Author, accepted: bool) {
+        if self.observer.wants_posts() {
+            self.observer.post(&Post {
+                thread,
+                at: self.now,
+                author,
+                kind,
+                topic: topic.index(),
+                accepted,
+            });
+        }
     }
 
     /// Gives a question its first response, if it had none.
@@ -392,7 +416,7 @@ impl<O: Observer> Model for World<'_, O> {
                 index,
             } => self.on_shift_changed(queue, team, pattern as usize, index as usize),
             Event::BackOfficeResolved(r) => self.close(r, Outcome::ResolvedByBackOffice),
-            Event::ExpertRecruited => self.add_expert(queue, false),
+            Event::ExpertRecruited(asker) => self.add_expert(queue, Some(asker)),
             Event::HourEnded => self.on_hour_ended(queue),
         }
         Ok(())

@@ -3,7 +3,8 @@
 //! decides what a member does; this file keeps "on shift", "busy" and
 //! "idle" consistent with each other.
 
-use super::ids::{ExpertId, StaffId};
+use super::confirmations::Pending;
+use super::ids::StaffId;
 use super::questions::QuestionRef;
 use crate::scenario::{Scenario, TeamId, TopicId};
 
@@ -12,7 +13,7 @@ use crate::scenario::{Scenario, TeamId, TopicId};
 pub enum Task {
     Answer(QuestionRef),
     Escalate(QuestionRef),
-    Confirm(ExpertId),
+    Confirm(Pending),
 }
 
 #[derive(Debug, Clone)]

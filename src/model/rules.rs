@@ -126,7 +126,7 @@ impl<'a> Sim<'a> {
     /// Adds an expert (the initial cohort's draws) and puts them online now.
     fn expert_online(&mut self) -> ExpertId {
         let e = self.world.members.next_id();
-        self.world.add_expert(&mut self.queue, true);
+        self.world.add_expert(&mut self.queue, None);
         self.world.on_expert_came_online(&mut self.queue, e);
         e
     }

@@ -17,6 +17,7 @@ use super::roster::Task;
 use super::{Event, Observer, World};
 use crate::engine::EventQueue;
 use crate::metrics::{Outcome, Responder};
+use crate::posts::{Author, Kind};
 use crate::scenario::{TeamId, TopicId};
 use crate::time::{MS_PER_WEEK, SimDuration, SimTime};
 
@@ -161,6 +162,10 @@ impl<O: Observer> World<'_, O> {
             Task::Escalate(r) => {
                 self.claim(r);
                 // The public acknowledgement is the customer's first response.
+                if let Some(q) = self.questions.get(r) {
+                    let (thread, topic) = (q.id, q.topic);
+                    self.post(thread, topic, Kind::Escalation, Author::Staff(s.0), false);
+                }
                 self.first_response(r, Responder::Escalation);
                 let counted = self.questions.mark_escalated(r);
                 self.metrics.questions.escalation_started(counted);
@@ -181,7 +186,7 @@ impl<O: Observer> World<'_, O> {
         };
         self.metrics.staff.busy(now, team, on_shift, -1);
         match task {
-            Task::Answer(q) => self.staff_answered(queue, team, q),
+            Task::Answer(q) => self.staff_answered(queue, s, team, q),
             Task::Escalate(q) => {
                 self.metrics.staff.escalation_handed_off(now, team);
                 if self.questions.hand_to_back_office(q) {
@@ -193,10 +198,17 @@ impl<O: Observer> World<'_, O> {
                     queue.schedule_in(delay, Event::BackOfficeResolved(q));
                 }
             }
-            Task::Confirm(e) => {
+            Task::Confirm(c) => {
                 self.metrics.staff.confirmed(now, team);
+                self.post(
+                    c.thread,
+                    c.topic,
+                    Kind::Confirmation,
+                    Author::Staff(s.0),
+                    false,
+                );
                 let weight = self.sc.experts.engagement.confirmed;
-                self.members.recognise(e, now, weight);
+                self.members.recognise(c.author, now, weight);
             }
         }
         if on_shift {
@@ -204,13 +216,20 @@ impl<O: Observer> World<'_, O> {
         }
     }
 
-    fn staff_answered(&mut self, queue: &mut EventQueue<Event>, team: TeamId, r: QuestionRef) {
+    fn staff_answered(
+        &mut self,
+        queue: &mut EventQueue<Event>,
+        s: StaffId,
+        team: TeamId,
+        r: QuestionRef,
+    ) {
         let now = self.now;
         self.metrics.staff.answered(now, team);
         let Some(q) = self.questions.get(r) else {
             return;
         };
-        let (topic, posted, community) = (q.topic, q.posted, q.community_answerable());
+        let (topic, posted, community, thread) =
+            (q.topic, q.posted, q.community_answerable(), q.id);
         let preempts = community
             && q.first_response.is_none()
             && now.since(posted) < self.sc.experts.engagement.fair_chance;
@@ -220,7 +239,8 @@ impl<O: Observer> World<'_, O> {
             let weight = self.sc.experts.engagement.preempted;
             self.penalise_witnesses(topic, weight);
         }
-        self.customer_got_answer(queue, r, None);
+        let accepted = self.customer_got_answer(queue, r, None);
+        self.post(thread, topic, Kind::Answer, Author::Staff(s.0), accepted);
         self.close(r, Outcome::ResolvedByStaff);
     }
 }

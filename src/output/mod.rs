@@ -5,6 +5,7 @@ pub mod atomic;
 pub mod bands;
 pub mod csv_sink;
 pub mod lock;
+pub mod posts_csv;
 pub mod replications;
 pub mod table;
 pub mod validation;
@@ -16,10 +17,11 @@ use std::path::Path;
 /// Every file `run --out DIR` may write. A run first removes those of an
 /// earlier run, so that DIR never shows one run's summary beside another's
 /// questions; files not on this list are left alone.
-pub const RUN_FILES: [&str; 7] = [
+pub const RUN_FILES: [&str; 8] = [
     "summary.json",
     "timeseries.csv",
     "questions.csv",
+    "posts.csv",
     "replications.csv",
     bands::HOURLY_FILE,
     bands::DAILY_FILE,
