@@ -42,6 +42,7 @@ pub mod bench;
 pub mod cli;
 pub mod dist;
 pub mod engine;
+pub mod fit;
 pub mod metrics;
 pub mod model;
 pub mod numbers;

@@ -1,0 +1,177 @@
+//! `entraide fit`: calibrate a scenario from a forum's own post log.
+//!
+//! ```text
+//! posts.csv ──read_csv──▶ LogBuilder ──▶ PostLog (compact, by thread)
+//!                                          │
+//!             demand, customers, staff, experts (estimators)
+//!                                          │
+//!                                          ▼
+//!                  Fit ──write──▶ DIR/fit.json, DIR/scenario.toml
+//! ```
+//!
+//! Every estimate carries its estimator, its 95 % interval and its sample
+//! size (`estimate`); what the log cannot identify is listed with the
+//! reason and keeps the base scenario's value. docs/fit.md states each
+//! estimator. The statistics live apart from the log (`special`,
+//! `survival`, `tail`), tested on their own.
+
+pub mod clock;
+mod customers;
+mod demand;
+pub mod estimate;
+mod experts;
+pub mod log;
+mod read_csv;
+pub mod special;
+mod stackexchange;
+mod staff;
+pub mod survival;
+pub mod tail;
+mod write;
+
+use crate::scenario::Scenario;
+use estimate::{Estimate, NotIdentified};
+use log::{LogBuilder, PostLog};
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+pub use staff::FittedTeam;
+pub use write::{scenario_text, write_outputs};
+
+/// How to read and fit a log.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// IANA zone for naive times, and the local clock of the profiles.
+    pub timezone: Option<String>,
+    /// Staff ids, one per line, for logs without roles.
+    pub staff_authors: Option<PathBuf>,
+    pub skip_bad_rows: bool,
+    /// A member has churned after this many days without an answer.
+    pub churn_days: f64,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            timezone: None,
+            staff_authors: None,
+            skip_bad_rows: false,
+            churn_days: 90.0,
+        }
+    }
+}
+
+/// Why `fit` failed: bad input (exit 2) or a failure writing (exit 1).
+#[derive(Debug, thiserror::Error)]
+pub enum FitError {
+    #[error("{0}")]
+    Input(String),
+    #[error("{0}")]
+    Output(String),
+}
+
+/// Everything `fit` found.
+#[derive(Debug)]
+pub struct Fit {
+    pub source: String,
+    pub posts: usize,
+    pub threads: usize,
+    pub days: f64,
+    pub skipped: u64,
+    pub skipped_examples: Vec<String>,
+    pub kinds_given: bool,
+    pub estimates: Vec<Estimate>,
+    pub not_identified: Vec<NotIdentified>,
+    pub topics: Vec<demand::FittedTopic>,
+    pub teams: Vec<FittedTeam>,
+    /// Confirmation posts in the log (None: the log has no kinds).
+    pub confirmations: Option<u64>,
+    pub activity_sigma: Option<f64>,
+    /// Kaplan–Meier retention of members: (day, survival, lo, hi).
+    pub retention: Vec<(f64, f64, f64, f64)>,
+}
+
+impl Fit {
+    pub fn get(&self, path: &str) -> Option<&Estimate> {
+        self.estimates.iter().find(|e| e.path == path)
+    }
+}
+
+/// Reads a post log (CSV), checking every row.
+pub fn read_log(path: &Path, options: &Options) -> Result<PostLog, FitError> {
+    let source = path.display().to_string();
+    let clock = clock::Clock::new(options.timezone.as_deref()).map_err(FitError::Input)?;
+    let staff = options
+        .staff_authors
+        .as_deref()
+        .map(|p| {
+            std::fs::read_to_string(p)
+                .map(|text| {
+                    text.lines()
+                        .map(str::trim)
+                        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                        .map(String::from)
+                        .collect::<HashSet<String>>()
+                })
+                .map_err(|e| FitError::Input(format!("{}: {e}", p.display())))
+        })
+        .transpose()?;
+    let roles_inferred = staff.is_some();
+    let file = std::fs::File::open(path).map_err(|e| FitError::Input(format!("{source}: {e}")))?;
+    let input = std::io::BufReader::with_capacity(1 << 16, file);
+    let read = if is_stack_exchange(path) {
+        let clock =
+            clock::Clock::naive_utc(options.timezone.as_deref()).map_err(FitError::Input)?;
+        let builder = LogBuilder::new(
+            &source,
+            options.skip_bad_rows,
+            Some(staff.unwrap_or_default()),
+        )
+        .group_topics(stackexchange::TOPICS_KEPT)
+        .skip_orphans();
+        stackexchange::read(input, &clock, builder)
+    } else {
+        let builder = LogBuilder::new(&source, options.skip_bad_rows, staff);
+        read_csv::read(input, &clock, builder, roles_inferred)
+    };
+    read.map_err(|p| FitError::Input(p.describe(&source)))
+}
+
+/// A Stack Exchange dump (`Posts.xml`, or any `.xml`), else CSV.
+fn is_stack_exchange(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("xml"))
+}
+
+/// Fits every estimate the log allows; `base` gives the values the log
+/// cannot identify (and the deflection it inverts).
+pub fn fit(log: &PostLog, base: &Scenario, options: &Options) -> Fit {
+    let demand = demand::estimate(log, base);
+    let (customer_estimates, customer_gaps) = customers::estimate(log, base);
+    let staff = staff::estimate(log);
+    let experts = experts::estimate(log, options.churn_days);
+    let mut estimates = demand.estimates;
+    estimates.extend(customer_estimates);
+    estimates.extend(staff.estimates);
+    estimates.extend(experts.estimates);
+    let mut not_identified = demand.not_identified;
+    not_identified.extend(customer_gaps);
+    not_identified.extend(staff.not_identified);
+    not_identified.extend(experts.not_identified);
+    Fit {
+        source: log.source.clone(),
+        posts: log.posts.len(),
+        threads: log.threads.len(),
+        days: log.days(),
+        skipped: log.skipped,
+        skipped_examples: log.skipped_examples.clone(),
+        kinds_given: log.kinds_given,
+        estimates,
+        not_identified,
+        topics: demand.topics,
+        teams: staff.teams,
+        confirmations: staff.confirmations,
+        activity_sigma: experts.activity_sigma,
+        retention: experts.retention,
+    }
+}
