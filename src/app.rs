@@ -4,7 +4,7 @@
 
 use crate::bench;
 use crate::cli::{
-    BenchArgs, BenchCaseArgs, CheckArgs, Cli, Command, CompareArgs, InitArgs, MergeArgs,
+    BenchArgs, BenchCaseArgs, CheckArgs, Cli, Command, CompareArgs, FitArgs, InitArgs, MergeArgs,
     ReportArgs, RunArgs, ScenarioArgs, SweepArgs, ValidateArgs,
 };
 use crate::model::{NoObserver, simulate};
@@ -45,6 +45,8 @@ pub enum AppError {
     Report(#[from] ReportError),
     #[error("{0}")]
     Lock(#[from] LockError),
+    #[error("{0}")]
+    Fit(#[from] crate::fit::FitError),
     /// Stdout was closed by its reader (`| head`): not a failure, main
     /// exits quietly with 0, as ripgrep does.
     #[error("stdout closed")]
@@ -63,6 +65,8 @@ impl AppError {
             AppError::ClosedStdout => 0,
             AppError::Sweep(e) => e.exit_code(),
             AppError::Report(e) => e.exit_code(),
+            AppError::Fit(crate::fit::FitError::Input(_)) => 2,
+            AppError::Fit(crate::fit::FitError::Output(_)) => 1,
         }
     }
 }
@@ -107,6 +111,7 @@ pub fn main(cli: Cli) -> Result<(), AppError> {
         Command::Sweep(args) => run_sweep(args),
         Command::Merge(args) => merge(args),
         Command::Report(args) => write_report(&args),
+        Command::Fit(args) => fit(args),
         Command::Bench(args) => run_bench(args),
         Command::BenchCase(args) => bench_case(&args),
     }
@@ -397,6 +402,92 @@ fn check(args: CheckArgs) -> Result<(), AppError> {
         numbers::fmt_num(days),
         if days == 1.0 { "day" } else { "days" }
     )
+}
+
+/// `entraide fit`: read the log, fit, write the scenario and fit.json,
+/// and show the main estimates.
+fn fit(args: FitArgs) -> Result<(), AppError> {
+    use crate::fit::{self, FitError};
+    let churn = crate::time::parse_duration(&args.churn)
+        .map_err(|e| AppError::Usage(format!("--churn {:?}: {e}", args.churn)))?;
+    let options = fit::Options {
+        timezone: args.timezone.clone(),
+        staff_authors: args.staff_authors.clone(),
+        skip_bad_rows: args.skip_bad_rows,
+        churn_days: churn.as_hours() / 24.0,
+    };
+    let (base_tree, base_name) = match &args.base {
+        Some(path) => (
+            crate::scenario::load_tree(path)?,
+            path.display().to_string(),
+        ),
+        None => (
+            toml::from_str(TEMPLATE)
+                .map_err(|e| AppError::Failed(format!("the built-in template: {e}")))?,
+            "the entraide init template".to_string(),
+        ),
+    };
+    let base = crate::scenario::from_tree(base_tree.clone(), &base_name, &[])?.scenario;
+    let log = fit::read_log(&args.log, &options)?;
+    let result = fit::fit(&log, &base, &options);
+    let text = fit::scenario_text(&result, &base_tree, &base_name);
+    // The written scenario must run as is: read it back as `run` would.
+    crate::scenario::parse(&text, "scenario.toml", &[]).map_err(|e| {
+        AppError::Failed(format!(
+            "the fitted scenario does not validate (a bug in fit): {e}"
+        ))
+    })?;
+    fit::write_outputs(&result, &text, &args.out)
+        .map_err(|e| FitError::Output(format!("{}: {e}", args.out.display())))?;
+    if args.quiet {
+        return Ok(());
+    }
+    out!(
+        "{}: {} posts, {} threads over {:.1} days{}\n",
+        result.source,
+        numbers::thousands(result.posts as i64),
+        numbers::thousands(result.threads as i64),
+        result.days,
+        if result.skipped > 0 {
+            format!(" ({} bad rows skipped)", result.skipped)
+        } else {
+            String::new()
+        }
+    )?;
+    for e in result
+        .estimates
+        .iter()
+        .filter(|e| !matches!(e.value, fit::estimate::Num::Many(_)))
+    {
+        let ci = e.interval().map_or(String::new(), |(lo, hi)| {
+            format!(
+                "  [{}, {}]",
+                numbers::fmt_num(sig(lo)),
+                numbers::fmt_num(sig(hi))
+            )
+        });
+        out!(
+            "  {:<48} {:>10}{ci}  n = {}\n",
+            e.path,
+            numbers::fmt_num(sig(e.value())),
+            e.n
+        )?;
+    }
+    out!(
+        "{} values not identified (kept from the base); wrote {} and {}\n",
+        result.not_identified.len(),
+        args.out.join("scenario.toml").display(),
+        args.out.join("fit.json").display()
+    )
+}
+
+/// Four significant digits, for the terminal.
+fn sig(x: f64) -> f64 {
+    if x == 0.0 || !x.is_finite() {
+        return x;
+    }
+    let scale = 10f64.powi(3 - x.abs().log10().floor() as i32);
+    (x * scale).round() / scale
 }
 
 fn init(args: InitArgs) -> Result<(), AppError> {

@@ -39,6 +39,8 @@ pub enum Command {
     Merge(MergeArgs),
     /// Write DIR/report.html from the output of run --out DIR or sweep --out DIR.
     Report(ReportArgs),
+    /// Calibrate a scenario from a forum's post log (CSV): DIR/scenario.toml, DIR/fit.json.
+    Fit(FitArgs),
     /// Time the standard cases on a fixed seed (for CI: --json, --compare OLD.json).
     Bench(BenchArgs),
     /// Not for users: `bench` measures each case in a child running this.
@@ -224,6 +226,38 @@ pub struct MergeArgs {
 pub struct ReportArgs {
     /// A directory written by `run --out` or `sweep --out`.
     pub dir: PathBuf,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct FitArgs {
+    /// The post log: CSV with thread_id, post_id, author_id, role, created_at
+    /// (optional: reply_to, topic, accepted, kind), as `run --trace` writes
+    /// posts.csv; docs/fit.md gives the format.
+    pub log: PathBuf,
+    /// Write scenario.toml and fit.json here.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// The scenario whose values the log cannot identify are kept (default:
+    /// the `entraide init` template).
+    #[arg(long, value_name = "SCENARIO")]
+    pub base: Option<PathBuf>,
+    /// Time zone of naive times and of the hour-of-week profiles, an IANA
+    /// name such as Europe/Paris, or UTC (default: times as written).
+    #[arg(long, value_name = "ZONE")]
+    pub timezone: Option<String>,
+    /// A file of staff author ids, one per line: roles are then inferred
+    /// (staff, the thread's asker, or a member) and the role column may go.
+    #[arg(long, value_name = "FILE")]
+    pub staff_authors: Option<PathBuf>,
+    /// Skip and count malformed rows instead of stopping at the first.
+    #[arg(long)]
+    pub skip_bad_rows: bool,
+    /// A member has left after this long without an answer (retention).
+    #[arg(long, value_name = "DURATION", default_value = "90d")]
+    pub churn: String,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, clap::Args)]
