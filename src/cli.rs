@@ -39,7 +39,7 @@ pub enum Command {
     Merge(MergeArgs),
     /// Write DIR/report.html from the output of run --out DIR or sweep --out DIR.
     Report(ReportArgs),
-    /// Calibrate a scenario from a forum's post log (CSV): DIR/scenario.toml, DIR/fit.json.
+    /// Calibrate a scenario from a forum's post log (CSV, or a Stack Exchange Posts.xml): DIR/scenario.toml, DIR/fit.json.
     Fit(FitArgs),
     /// Time the standard cases on a fixed seed (for CI: --json, --compare OLD.json).
     Bench(BenchArgs),

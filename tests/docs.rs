@@ -405,6 +405,7 @@ fn run_page(page: &Path, shorten: bool) -> Vec<String> {
         if shorten { "quick" } else { "full" }
     ));
     copy_dir(&root().join("scenarios"), &dir.join("scenarios"));
+    copy_dir(&root().join("examples"), &dir.join("examples"));
     let mut failures = Vec::new();
     for invocation in invocations(page) {
         let subcommand = invocation.args[0].as_str();

@@ -200,9 +200,15 @@ fn the_fitted_scenario_runs_as_is() {
 
 /// Writes a small CSV log and fits it; returns the exit code and stderr.
 fn fit_text(name: &str, text: &str, extra: &[&str]) -> (Option<i32>, String) {
+    fit_file(&format!("{name}.csv"), text, extra)
+}
+
+/// Fits `text`, written as `file_name` (its extension picks the format).
+fn fit_file(file_name: &str, text: &str, extra: &[&str]) -> (Option<i32>, String) {
+    let name = file_name.split('.').next().unwrap();
     let dir = temp(&format!("fit-bad-{name}"));
     std::fs::create_dir_all(&dir).unwrap();
-    let log = dir.join(format!("{name}.csv"));
+    let log = dir.join(file_name);
     std::fs::write(&log, text).unwrap();
     let out_dir = dir.join("out");
     let mut args = vec![
@@ -343,4 +349,148 @@ fn roles_can_come_from_a_list_of_staff_ids() {
     let share = &json["estimates"]["log.staff_first_response_share"];
     assert_eq!(share["value"], 0.5, "{json}");
     assert_eq!(share["n"], 40);
+}
+
+/// The hand-made dump in `examples/stackexchange`: questions with tags in
+/// both spellings, answers, accepted answers, an asker's own follow-up, a
+/// deleted account, a tag wiki (skipped), an answer to a deleted question
+/// and one merged in from an older duplicate (both skipped and counted).
+/// The expected figures are counted here from the XML itself.
+#[test]
+fn a_stack_exchange_dump_is_read_with_its_tags_and_accepted_answers() {
+    let xml_path = common::root().join("examples/stackexchange/Posts.xml");
+    let xml = std::fs::read_to_string(&xml_path).unwrap();
+    let rows_of = |post_type: &str| {
+        xml.lines()
+            .filter(|l| l.contains(&format!("PostTypeId=\"{post_type}\"")))
+            .count()
+    };
+    let attribute = |line: &str, name: &str| -> Option<String> {
+        let start = line.find(&format!(" {name}=\""))? + name.len() + 3;
+        Some(line[start..].split('"').next()?.to_string())
+    };
+    let questions: Vec<&str> = xml
+        .lines()
+        .filter(|l| l.contains("PostTypeId=\"1\""))
+        .collect();
+    let first_tag = |line: &str| {
+        let tags = attribute(line, "Tags").unwrap();
+        tags.trim_start_matches(['|', '<'])
+            .split(['|', '>'])
+            .next()
+            .unwrap()
+            .to_string()
+    };
+    let billing = questions
+        .iter()
+        .filter(|q| first_tag(q) == "billing")
+        .count();
+    let accepted = questions
+        .iter()
+        .filter(|q| attribute(q, "AcceptedAnswerId").is_some())
+        .count();
+    // The two anomalies: an answer whose question is gone, and one older
+    // than its question.
+    let anomalies = 2;
+
+    let dir = temp("fit-stackexchange");
+    let out = dir.join("out");
+    let staff = common::root().join("examples/stackexchange/staff.txt");
+    ok(&[
+        "fit",
+        xml_path.to_str().unwrap(),
+        "--staff-authors",
+        staff.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "-q",
+    ]);
+    let json: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("fit.json")).unwrap()).unwrap();
+    assert_eq!(json["threads"], questions.len(), "{json}");
+    assert_eq!(json["posts"], rows_of("1") + rows_of("2") - anomalies);
+    assert_eq!(json["skipped_rows"], anomalies);
+    let examples = json["skipped_examples"].to_string();
+    assert!(
+        examples.contains("CreationDate: this post is earlier than its thread's question")
+            && examples.contains("ParentId: this thread has no question post"),
+        "the dump's own field names: {examples}"
+    );
+    let share = &json["estimates"]["demand.topics.billing.share"];
+    assert_eq!(share["n"], questions.len());
+    // Deflection is inverted per topic, so the share is the observed one
+    // only up to the base's deflection; the Wilson interval is the
+    // observed share's.
+    let (low, high) = (
+        share["ci95"][0].as_f64().unwrap(),
+        share["ci95"][1].as_f64().unwrap(),
+    );
+    let observed = billing as f64 / questions.len() as f64;
+    assert!(low < observed && observed < high, "{share}");
+    let accept = &json["estimates"]["customers.accept_probability"];
+    let (value, n) = (
+        accept["value"].as_f64().unwrap(),
+        accept["n"].as_f64().unwrap(),
+    );
+    assert_eq!((value * n).round() as usize, accepted, "{accept}");
+    // Staff are those listed; without the list every answerer is a member.
+    let staff_share = &json["estimates"]["log.staff_first_response_share"];
+    assert!(
+        staff_share["value"].as_f64().unwrap() > 0.0,
+        "{staff_share}"
+    );
+    ok(&[
+        "fit",
+        xml_path.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "-q",
+    ]);
+    let json: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("fit.json")).unwrap()).unwrap();
+    let staff_share = &json["estimates"]["log.staff_first_response_share"];
+    assert_eq!(staff_share["value"].as_f64(), Some(0.0), "{staff_share}");
+    let fitted = out.join("scenario.toml");
+    ok(&["check", fitted.to_str().unwrap()]);
+}
+
+#[test]
+fn a_malformed_dump_names_its_line_and_exits_2() {
+    let head = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<posts>\n";
+    let cases = [
+        (
+            "not-xml",
+            format!(
+                "{head}  <row Id=\"1\" PostTypeId=\"1\" CreationDate=\"2024-01-01T00:00:00.000\" OwnerUserId=\"3\" />\n  <row Id=\"2\" PostTypeId=\"2\" ParentId=\"1\" CreationDate=\"2024-01-01T01:00:00.000\" OwnerUserId=\"4\" </posts>\n"
+            ),
+            "Posts.xml:4",
+        ),
+        (
+            "no-date",
+            format!("{head}  <row Id=\"1\" PostTypeId=\"1\" OwnerUserId=\"3\" />\n</posts>\n"),
+            "Posts.xml:3: CreationDate: missing",
+        ),
+        (
+            "bad-date",
+            format!(
+                "{head}  <row Id=\"1\" PostTypeId=\"1\" CreationDate=\"01/02/2024\" OwnerUserId=\"3\" />\n</posts>\n"
+            ),
+            "Posts.xml:3: CreationDate: \"01/02/2024\" is not a time",
+        ),
+        (
+            "no-rows",
+            format!("{head}</posts>\n"),
+            "no <row> elements: expected a Stack Exchange Posts.xml",
+        ),
+    ];
+    for (name, text, expected) in cases {
+        let (code, stderr) = fit_file(&format!("{name}-Posts.xml"), &text, &[]);
+        let stderr = stderr.replace(&format!("{name}-Posts.xml"), "Posts.xml");
+        assert_eq!(code, Some(2), "{name}: {stderr}");
+        assert!(
+            stderr.contains(expected),
+            "{name}: expected {expected:?} in {stderr}"
+        );
+        assert!(!stderr.contains("panicked"), "{name}: {stderr}");
+    }
 }

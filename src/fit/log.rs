@@ -109,9 +109,26 @@ impl Problem {
     }
 }
 
+/// The names a format gives the fields a problem can be in, so that a
+/// message points at what the file calls them.
+pub struct FieldNames {
+    pub post_id: &'static str,
+    pub created_at: &'static str,
+    /// What ties a post to its thread's question.
+    pub thread: &'static str,
+}
+
+/// The post log CSV's own column names.
+pub const CSV_FIELDS: FieldNames = FieldNames {
+    post_id: "post_id",
+    created_at: "created_at",
+    thread: "kind",
+};
+
 /// Collects rows, checking them, then builds the `PostLog`.
 pub struct LogBuilder {
     source: String,
+    fields: FieldNames,
     skip_bad_rows: bool,
     staff_authors: Option<HashSet<String>>,
     threads: HashMap<String, u32>,
@@ -127,9 +144,10 @@ pub struct LogBuilder {
     /// At most this many topics are kept by name; the rest become
     /// "other" (None: more than `MAX_TOPICS` is an error).
     keep_topics: Option<usize>,
-    /// Threads without their question are skipped and counted (a dump
-    /// whose questions were deleted), not an error.
-    skip_orphans: bool,
+    /// A dump's known anomalies are skipped and counted, not errors:
+    /// threads whose question was deleted, and answers older than their
+    /// question (merged in from an older duplicate).
+    dump_anomalies_skipped: bool,
     /// Roles as read (None: to resolve from `staff_authors`).
     posts: Vec<(Post, Option<Role>, Option<Kind>)>,
     skipped: u64,
@@ -145,6 +163,7 @@ impl LogBuilder {
     pub fn new(source: &str, skip_bad_rows: bool, staff_authors: Option<HashSet<String>>) -> Self {
         LogBuilder {
             source: source.to_string(),
+            fields: CSV_FIELDS,
             skip_bad_rows,
             staff_authors,
             threads: HashMap::new(),
@@ -155,7 +174,7 @@ impl LogBuilder {
             post_ids: HashMap::new(),
             accepted_ids: Vec::new(),
             keep_topics: None,
-            skip_orphans: false,
+            dump_anomalies_skipped: false,
             posts: Vec::new(),
             skipped: 0,
             skipped_examples: Vec::new(),
@@ -170,9 +189,16 @@ impl LogBuilder {
         self
     }
 
-    /// Skips (and counts) threads whose question is missing.
-    pub fn skip_orphans(mut self) -> Self {
-        self.skip_orphans = true;
+    /// Names problems' fields as the format does.
+    pub fn field_names(mut self, fields: FieldNames) -> Self {
+        self.fields = fields;
+        self
+    }
+
+    /// Skips (and counts) a dump's known anomalies: threads whose question
+    /// is missing, and answers older than their question.
+    pub fn skip_dump_anomalies(mut self) -> Self {
+        self.dump_anomalies_skipped = true;
         self
     }
 
@@ -198,7 +224,7 @@ impl LogBuilder {
             let first = self.posts[first].0.line;
             return self.bad_row(Problem::at(
                 row.line,
-                Some("post_id".into()),
+                Some(self.fields.post_id.into()),
                 format!("duplicate post id {:?} (first on line {first})", row.post),
             ));
         }
@@ -257,6 +283,7 @@ impl LogBuilder {
     pub fn finish(self) -> Result<PostLog, Problem> {
         let LogBuilder {
             source,
+            fields,
             skip_bad_rows,
             staff_authors,
             threads,
@@ -268,7 +295,7 @@ impl LogBuilder {
             post_ids,
             accepted_ids,
             keep_topics,
-            skip_orphans,
+            dump_anomalies_skipped,
             ..
         } = self;
         drop(threads);
@@ -315,7 +342,7 @@ impl LogBuilder {
                 .iter()
                 .take_while(|p| p.0.thread == thread)
                 .count();
-            let group = &posts[i..end];
+            let mut group = &posts[i..end];
             i = end;
             // The question: the post the log calls one, else the first.
             let question = if kinds_given {
@@ -330,13 +357,13 @@ impl LogBuilder {
                     let problem = if orphan {
                         Problem::at(
                             group[0].0.line,
-                            Some("kind".into()),
+                            Some(fields.thread.into()),
                             "this thread has no question post",
                         )
                     } else {
                         Problem::at(
                             group[0].0.line,
-                            Some("kind".into()),
+                            Some(fields.thread.into()),
                             format!(
                                 "this thread has {} question posts (lines {})",
                                 lines.len(),
@@ -344,7 +371,7 @@ impl LogBuilder {
                             ),
                         )
                     };
-                    let skip = skip_bad_rows || orphan && skip_orphans;
+                    let skip = skip_bad_rows || orphan && dump_anomalies_skipped;
                     skip_or_fail(
                         skip,
                         &source,
@@ -355,24 +382,40 @@ impl LogBuilder {
                     )?;
                     continue;
                 };
-                if let Some(early) = group.iter().find(|p| p.0.at.instant_ms < q.0.at.instant_ms) {
+                // Sorted by time, the question first at its instant: any
+                // post before it is earlier.
+                let early = group
+                    .iter()
+                    .take_while(|p| p.2 != Some(Kind::Question))
+                    .count();
+                if early > 0 {
                     let problem = Problem::at(
-                        early.0.line,
-                        Some("created_at".into()),
+                        group[0].0.line,
+                        Some(fields.created_at.into()),
                         format!(
                             "this post is earlier than its thread's question (line {}): an answer before its question",
                             q.0.line
                         ),
                     );
+                    // A dump drops just the early posts; otherwise the
+                    // thread cannot be trusted.
+                    let rows = if dump_anomalies_skipped {
+                        early
+                    } else {
+                        group.len()
+                    };
                     skip_or_fail(
-                        skip_bad_rows,
+                        skip_bad_rows || dump_anomalies_skipped,
                         &source,
                         problem,
-                        group.len(),
+                        rows,
                         &mut skipped,
                         &mut skipped_examples,
                     )?;
-                    continue;
+                    if !dump_anomalies_skipped {
+                        continue;
+                    }
+                    group = &group[early..];
                 }
                 q.0
             } else {

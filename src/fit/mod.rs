@@ -127,8 +127,9 @@ pub fn read_log(path: &Path, options: &Options) -> Result<PostLog, FitError> {
             options.skip_bad_rows,
             Some(staff.unwrap_or_default()),
         )
+        .field_names(stackexchange::FIELDS)
         .group_topics(stackexchange::TOPICS_KEPT)
-        .skip_orphans();
+        .skip_dump_anomalies();
         stackexchange::read(input, &clock, builder)
     } else {
         let builder = LogBuilder::new(&source, options.skip_bad_rows, staff);

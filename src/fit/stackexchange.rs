@@ -19,12 +19,19 @@
 //!   its own, `anonymous-<Id>`.
 
 use super::clock::Clock;
-use super::log::{LogBuilder, PostLog, Problem, Row};
+use super::log::{FieldNames, LogBuilder, PostLog, Problem, Row};
 use crate::posts::{Kind, Role};
 use quick_xml::XmlVersion;
 use quick_xml::events::{BytesStart, Event};
 use std::collections::HashMap;
 use std::io::BufRead;
+
+/// The dump's names for the fields a problem can be in.
+pub const FIELDS: FieldNames = FieldNames {
+    post_id: "Id",
+    created_at: "CreationDate",
+    thread: "ParentId",
+};
 
 /// Tags kept by name; the others are "other".
 pub const TOPICS_KEPT: usize = 8;
