@@ -432,13 +432,46 @@ fn fit(args: FitArgs) -> Result<(), AppError> {
     let result = fit::fit(&log, &base, &options);
     let text = fit::scenario_text(&result, &base_tree, &base_name);
     // The written scenario must run as is: read it back as `run` would.
-    crate::scenario::parse(&text, "scenario.toml", &[]).map_err(|e| {
+    let fitted = crate::scenario::parse(&text, "scenario.toml", &[]).map_err(|e| {
         AppError::Failed(format!(
             "the fitted scenario does not validate (a bug in fit): {e}"
         ))
     })?;
-    fit::write_outputs(&result, &text, &args.out)
-        .map_err(|e| FitError::Output(format!("{}: {e}", args.out.display())))?;
+    let checked = match args.replications {
+        0 => None,
+        replications => {
+            let check = fit::check(
+                &log,
+                &fitted.scenario,
+                &options,
+                fit::CheckOptions {
+                    replications,
+                    seed: args.seed,
+                    threads: args.threads,
+                },
+            )
+            .map_err(AppError::Failed)?;
+            let report = fit::report::page(&fit::report::Inputs {
+                source: &result.source,
+                posts: result.posts,
+                threads: result.threads,
+                days: result.days,
+                log: &check.log,
+                simulated: &check.simulated,
+                compared: &check.figures,
+                seeds: &check.seeds,
+            })
+            .map_err(AppError::Failed)?;
+            Some((check, report))
+        }
+    };
+    fit::write_outputs(
+        &result,
+        &text,
+        checked.as_ref().map(|(c, r)| (c, r.as_str())),
+        &args.out,
+    )
+    .map_err(|e| FitError::Output(format!("{}: {e}", args.out.display())))?;
     if args.quiet {
         return Ok(());
     }
@@ -478,7 +511,31 @@ fn fit(args: FitArgs) -> Result<(), AppError> {
         result.not_identified.len(),
         args.out.join("scenario.toml").display(),
         args.out.join("fit.json").display()
-    )
+    )?;
+    if let Some((check, _)) = &checked {
+        let judged: Vec<_> = check
+            .figures
+            .iter()
+            .filter(|c| c.inside.is_some())
+            .collect();
+        let inside = judged.iter().filter(|c| c.inside == Some(true)).count();
+        out!(
+            "check: the fitted scenario run {} times; {inside} of {} log figures inside the replications' 95 % prediction interval; wrote {}\n",
+            check.seeds.len(),
+            judged.len(),
+            args.out.join("report.html").display()
+        )?;
+        for c in judged.iter().filter(|c| c.inside == Some(false)) {
+            out!(
+                "  outside: {} (log {}, simulated {}, z = {:+.1})\n",
+                c.label,
+                numbers::fmt_num(sig(c.log)),
+                numbers::fmt_num(sig(c.simulated_mean)),
+                c.z.unwrap_or(f64::NAN)
+            )?;
+        }
+    }
+    Ok(())
 }
 
 /// Four significant digits, for the terminal.

@@ -234,7 +234,7 @@ pub struct FitArgs {
     /// (optional: reply_to, topic, accepted, kind), as `run --trace` writes
     /// posts.csv; docs/fit.md gives the format.
     pub log: PathBuf,
-    /// Write scenario.toml and fit.json here.
+    /// Write scenario.toml, fit.json and report.html here.
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
     /// The scenario whose values the log cannot identify are kept (default:
@@ -255,6 +255,16 @@ pub struct FitArgs {
     /// A member has left after this long without an answer (retention).
     #[arg(long, value_name = "DURATION", default_value = "90d")]
     pub churn: String,
+    /// Runs of the fitted scenario, each as long as the log, compared with
+    /// the log in DIR/report.html and fit.json's `check` (0: no check).
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub replications: u32,
+    /// The master seed of those runs (the seeds of run --replications).
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Worker threads for those runs (default: all cores).
+    #[arg(long)]
+    pub threads: Option<usize>,
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,

@@ -84,7 +84,7 @@ impl Kind {
 /// The author of a simulated post. Each question is asked by a customer of
 /// its own (the model has no returning askers), named after the thread; a
 /// customer recruited into the experts keeps that name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Author {
     Customer(u64),
     Expert(u32),
@@ -103,6 +103,37 @@ pub struct Post {
     pub topic: usize,
     /// The asker marked it as the solution.
     pub accepted: bool,
+}
+
+/// Who is who across a forum's history: a customer recruited into the
+/// experts is the same person, so their answers as an expert have their
+/// asker's identity. Fed by `Observer::expert_joined`.
+#[derive(Debug, Default)]
+pub struct Recruits {
+    /// Per expert id: the thread whose asker they were, if recruited.
+    recruited_from: Vec<Option<u64>>,
+}
+
+impl Recruits {
+    pub fn joined(&mut self, expert: u32, recruited_from: Option<u64>) {
+        let i = expert as usize;
+        if self.recruited_from.len() <= i {
+            self.recruited_from.resize(i + 1, None);
+        }
+        self.recruited_from[i] = recruited_from;
+    }
+
+    /// The person behind `author`: a recruited expert is the customer
+    /// they were.
+    pub fn person(&self, author: Author) -> Author {
+        match author {
+            Author::Expert(e) => match self.recruited_from.get(e as usize).copied().flatten() {
+                Some(thread) => Author::Customer(thread),
+                None => author,
+            },
+            _ => author,
+        }
+    }
 }
 
 impl Post {

@@ -60,35 +60,46 @@ pub fn run_observed<O: Observer + Send>(
     first: &mut (impl Observer + Send),
     make: impl Fn() -> O + Sync,
 ) -> Result<(Vec<Summary>, Vec<O>), String> {
-    let pool = crate::workers::pool(threads)?;
     // Taken by replication 0, whichever worker runs it.
     let first = std::sync::Mutex::new(Some(first));
-    let results = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+    let results = map_seeds(seeds, threads, |i, seed| {
+        let mut observer = make();
+        let taken = match i {
+            0 => first.lock().ok().and_then(|mut f| f.take()),
+            _ => None,
+        };
+        let summary = match taken {
+            Some(first) => simulate(
+                scenario,
+                seed,
+                &mut crate::output::bands::Both(first, &mut observer),
+            ),
+            None => simulate(scenario, seed, &mut observer),
+        };
+        (summary, observer)
+    })?;
+    Ok(results.into_iter().unzip())
+}
+
+/// `work(i, seed)` for each replication on a pool of `threads` workers
+/// (all cores if `None`), the results in seed order whatever the number
+/// of threads. A panic in one is an error, not an abort.
+pub fn map_seeds<R: Send>(
+    seeds: &[u64],
+    threads: Option<usize>,
+    work: impl Fn(usize, u64) -> R + Sync,
+) -> Result<Vec<R>, String> {
+    let pool = crate::workers::pool(threads)?;
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         pool.install(|| {
             seeds
                 .par_iter()
                 .enumerate()
-                .map(|(i, &seed)| {
-                    let mut observer = make();
-                    let taken = match i {
-                        0 => first.lock().ok().and_then(|mut f| f.take()),
-                        _ => None,
-                    };
-                    let summary = match taken {
-                        Some(first) => simulate(
-                            scenario,
-                            seed,
-                            &mut crate::output::bands::Both(first, &mut observer),
-                        ),
-                        None => simulate(scenario, seed, &mut observer),
-                    };
-                    (summary, observer)
-                })
-                .collect::<Vec<(Summary, O)>>()
+                .map(|(i, &seed)| work(i, seed))
+                .collect::<Vec<R>>()
         })
     }))
-    .map_err(|_| "a replication panicked".to_string())?;
-    Ok(results.into_iter().unzip())
+    .map_err(|_| "a replication panicked".to_string())
 }
 
 /// One row per replication: replication, seed, then the measures of

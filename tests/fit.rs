@@ -199,6 +199,103 @@ fn the_fitted_scenario_runs_as_is() {
 }
 
 /// Writes a small CSV log and fits it; returns the exit code and stderr.
+/// `fit` runs the fitted scenario 10 times, each as long as the log, and
+/// compares the figures of the simulated logs with the log's. Here the
+/// fitted scenario is (nearly) the one that wrote the log, so each
+/// behavioural figure must fall inside the replications' 95 % prediction
+/// interval. One figure differs for a known reason, and the check must
+/// show it: `run --trace` logs the forum from time zero, so the log holds
+/// the 28-day warm-up, when the knowledge base is still empty and deflects
+/// fewer questions (about 446 a day against 423 after), while the check
+/// compares logs from after the warm-up. The log's volume must come out
+/// above the simulated one (about 2.4 sd expected).
+#[test]
+fn the_fitted_scenario_is_run_and_compared_with_the_log() {
+    let fit = mercure();
+    let check = &fit.json["check"];
+    assert_eq!(check["seeds"].as_array().map(Vec::len), Some(10), "{check}");
+    let figures = check["figures"].as_array().expect("figures");
+    let keys: Vec<&str> = figures.iter().map(|f| f["key"].as_str().unwrap()).collect();
+    assert_eq!(
+        keys,
+        [
+            "responded_within_1h",
+            "responded_within_4h",
+            "responded_within_24h",
+            "responded_within_96h",
+            "member_first_share",
+            "top_decile_share",
+            // 182 days of log and a 90-day churn window: no departure is
+            // observable past day 92, so retention stops at 90 days.
+            "retention_30d",
+            "retention_60d",
+            "retention_90d",
+            "questions_per_week",
+            "weekend_share",
+        ]
+    );
+    for f in figures {
+        assert_eq!(f["simulated"].as_array().map(Vec::len), Some(10), "{f}");
+        let (lo, hi) = (
+            f["prediction_interval"][0].as_f64().unwrap(),
+            f["prediction_interval"][1].as_f64().unwrap(),
+        );
+        assert!(
+            lo <= f["simulated_mean"].as_f64().unwrap() && lo < hi,
+            "{f}"
+        );
+        if f["key"] == "questions_per_week" {
+            assert!(f["discrepancy"].as_f64().unwrap() > 0.0, "{f}");
+        } else {
+            assert_eq!(f["inside"], true, "{f}");
+        }
+    }
+    let html = std::fs::read_to_string(fit.dir.join("fit/report.html")).unwrap();
+    for id in ["discrepancies", "first-response", "retention", "volume"] {
+        assert!(html.contains(&format!("<figure id=\"{id}\">")), "{id}");
+    }
+    assert_eq!(html.matches("<svg").count(), 3);
+    let options = roxmltree::ParsingOptions {
+        allow_dtd: true,
+        ..Default::default()
+    };
+    roxmltree::Document::parse_with_options(&html, options)
+        .unwrap_or_else(|e| panic!("report.html is not well-formed: {e}"));
+}
+
+/// The check's replications give the same bytes on one thread as on
+/// several.
+#[test]
+fn the_check_is_the_same_whatever_the_thread_count() {
+    let fit = mercure();
+    let log = fit.dir.join("run/posts.csv");
+    let mut outputs = Vec::new();
+    for threads in ["1", "3"] {
+        let out = fit.dir.join(format!("threads-{threads}"));
+        ok(&[
+            "fit",
+            log.to_str().unwrap(),
+            "--base",
+            "scenarios/mercure.toml",
+            "--replications",
+            "4",
+            "--threads",
+            threads,
+            "--out",
+            out.to_str().unwrap(),
+            "-q",
+        ]);
+        outputs.push(
+            ["fit.json", "report.html", "scenario.toml"]
+                .map(|f| std::fs::read(out.join(f)).unwrap()),
+        );
+    }
+    assert!(
+        outputs[0] == outputs[1],
+        "the outputs differ with the thread count"
+    );
+}
+
 fn fit_text(name: &str, text: &str, extra: &[&str]) -> (Option<i32>, String) {
     fit_file(&format!("{name}.csv"), text, extra)
 }

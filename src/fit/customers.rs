@@ -52,9 +52,7 @@ pub fn estimate(log: &PostLog, base: &Scenario) -> (Vec<Estimate>, Vec<NotIdenti
     let settled_before = log.end_ms - 7 * 24 * 3_600_000;
     for t in 0..log.threads.len() {
         let posts = log.thread(t);
-        let response = posts
-            .iter()
-            .find(|p| matches!(p.kind, Kind::Answer | Kind::Escalation));
+        let response = log.first_response(t);
         let first_response = response.map(|p| p.at.instant_ms);
         // When the thread was picked up: an answer was being written for
         // about a writing time before it was posted (an escalation's

@@ -122,9 +122,7 @@ pub fn estimate(log: &PostLog, base: &Scenario) -> Demand {
             continue;
         }
         in_staffed[k] += 1;
-        let first_response = posts
-            .iter()
-            .find(|p| matches!(p.kind, Kind::Answer | Kind::Escalation));
+        let first_response = log.first_response(t);
         if first_response.is_some_and(|p| p.kind == Kind::Escalation) {
             escalated[k] += 1;
         }

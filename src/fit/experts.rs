@@ -21,6 +21,9 @@
 //!   the thread's last answer and the asker did not chase after it.
 
 use super::estimate::{Estimate, NotIdentified, Unit, wilson};
+use super::figures::{
+    member_answer_times, retention_days, retention_observations, top_decile_share,
+};
 use super::log::PostLog;
 use super::survival::{censored_lognormal_mle, kaplan_meier};
 use super::tail::{Favoured, compare_tails, lognormal_mle};
@@ -43,7 +46,7 @@ pub fn estimate(log: &PostLog, churn_days: f64) -> Experts {
     let mut not_identified = Vec::new();
     let churn_ms = churn_days * MS_PER_DAY;
     // Per member: their answers' times, and whether they asked first.
-    let mut answers: BTreeMap<u32, Vec<i64>> = BTreeMap::new();
+    let answers = member_answer_times(log);
     let mut first_post: BTreeMap<u32, (i64, Kind)> = BTreeMap::new();
     for p in &log.posts {
         let e = first_post
@@ -52,12 +55,6 @@ pub fn estimate(log: &PostLog, churn_days: f64) -> Experts {
         if p.at.instant_ms < e.0 {
             *e = (p.at.instant_ms, p.kind);
         }
-        if p.role == Role::Expert && p.kind == Kind::Answer {
-            answers.entry(p.author).or_default().push(p.at.instant_ms);
-        }
-    }
-    for times in answers.values_mut() {
-        times.sort_unstable();
     }
     let (start, end) = (log.start_ms, log.end_ms);
     let early = answers
@@ -87,7 +84,6 @@ pub fn estimate(log: &PostLog, churn_days: f64) -> Experts {
 
     // Activity: answering rates.
     let mut rates = Vec::new();
-    let mut retention_obs = Vec::new();
     for (a, t) in &answers {
         let from = if first_post[a].1 == Kind::Answer && (t[0] - start) as f64 <= churn_ms {
             start
@@ -101,8 +97,8 @@ pub fn estimate(log: &PostLog, churn_days: f64) -> Experts {
         if days >= 7.0 {
             rates.push(t.len() as f64 / days);
         }
-        retention_obs.push(((last - t[0]) as f64 / MS_PER_DAY, churned));
     }
+    let retention_obs = retention_observations(&answers, end, churn_ms);
     let mut activity_sigma = None;
     if let Some((mu, sigma, mu_se, sigma_se)) = lognormal_mle(&rates) {
         activity_sigma = Some(sigma);
@@ -142,16 +138,12 @@ pub fn estimate(log: &PostLog, churn_days: f64) -> Experts {
             ),
         ));
     }
-    let total: usize = answers.values().map(Vec::len).sum();
-    if total > 0 {
-        let mut counts: Vec<usize> = answers.values().map(Vec::len).collect();
-        counts.sort_unstable_by(|a, b| b.cmp(a));
-        let top = counts.len().div_ceil(10);
+    if let Some(share) = top_decile_share(&answers) {
         estimates.push(Estimate::scalar(
             "log.top_decile_answer_share",
-            counts[..top].iter().sum::<usize>() as f64 / total as f64,
+            share,
             None,
-            counts.len() as u64,
+            answers.len() as u64,
             Unit::Number,
             "share of member answers written by the most active tenth of members",
         ));
@@ -196,9 +188,7 @@ pub fn estimate(log: &PostLog, churn_days: f64) -> Experts {
     for t in 0..log.threads.len() {
         let posts = log.thread(t);
         let q = posts[0].at.instant_ms;
-        let first = posts
-            .iter()
-            .find(|p| matches!(p.kind, Kind::Answer | Kind::Escalation));
+        let first = log.first_response(t);
         match first {
             Some(p) if p.role == Role::Expert => {
                 delays.push(((p.at.instant_ms - q) as f64 / 3_600_000.0, true))
@@ -253,19 +243,17 @@ pub fn estimate(log: &PostLog, churn_days: f64) -> Experts {
 
     let km = kaplan_meier(&retention_obs);
     let mut retention = Vec::new();
-    for day in [30.0, 90.0, 180.0, 365.0] {
-        if day <= log.days() {
-            let (s, lo, hi) = km.survival_at(day);
-            retention.push((day, s, lo, hi));
-            estimates.push(Estimate::scalar(
-                &format!("log.experts_retention_{day}d"),
-                s,
-                Some((lo, hi)),
-                retention_obs.len() as u64,
-                Unit::Number,
-                &format!("Kaplan-Meier survival of members from their first answer; churn = {churn_days} days without an answer; Greenwood log-log 95 % CI"),
-            ));
-        }
+    for day in retention_days(log.days(), churn_days) {
+        let (s, lo, hi) = km.survival_at(day);
+        retention.push((day, s, lo, hi));
+        estimates.push(Estimate::scalar(
+            &format!("log.experts_retention_{day}d"),
+            s,
+            Some((lo, hi)),
+            retention_obs.len() as u64,
+            Unit::Number,
+            &format!("Kaplan-Meier survival of members from their first answer; churn = {churn_days} days without an answer; Greenwood log-log 95 % CI"),
+        ));
     }
     let recruits: HashSet<u32> = answers
         .keys()

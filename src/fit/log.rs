@@ -58,6 +58,15 @@ impl PostLog {
         &self.posts[self.threads[t].clone()]
     }
 
+    /// Thread `t`'s first response: its first answer or escalation's
+    /// acknowledgement (a confirmation follows an answer; a chase is the
+    /// asker's own).
+    pub fn first_response(&self, t: usize) -> Option<&Post> {
+        self.thread(t)
+            .iter()
+            .find(|p| matches!(p.kind, Kind::Answer | Kind::Escalation))
+    }
+
     /// The log's length in days.
     pub fn days(&self) -> f64 {
         (self.end_ms - self.start_ms) as f64 / 86_400_000.0

@@ -15,13 +15,17 @@
 //! estimator. The statistics live apart from the log (`special`,
 //! `survival`, `tail`), tested on their own.
 
+pub mod check;
 pub mod clock;
 mod customers;
 mod demand;
 pub mod estimate;
 mod experts;
+pub mod figures;
 pub mod log;
 mod read_csv;
+pub mod report;
+pub mod simulated;
 pub mod special;
 mod stackexchange;
 mod staff;
@@ -142,6 +146,41 @@ pub fn read_log(path: &Path, options: &Options) -> Result<PostLog, FitError> {
 fn is_stack_exchange(path: &Path) -> bool {
     path.extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("xml"))
+}
+
+/// How the fitted scenario is checked against the log: `replications`
+/// runs under the seeds of `run --replications` from `seed`.
+#[derive(Debug, Clone, Copy)]
+pub struct CheckOptions {
+    pub replications: u32,
+    pub seed: u64,
+    pub threads: Option<usize>,
+}
+
+/// Runs the fitted scenario `fitted` as many times as asked, each as long
+/// as the log, and compares the figures of the simulated logs with the
+/// log's (`check`). An error is a runtime failure (the worker pool).
+pub fn check(
+    log: &PostLog,
+    fitted: &Scenario,
+    options: &Options,
+    check: CheckOptions,
+) -> Result<check::Check, String> {
+    let seeds = crate::replicate::seeds(check.seed, check.replications);
+    let log_figures = figures::figures(log, options.churn_days);
+    let simulated = simulated::replicated_figures(
+        fitted,
+        log.days(),
+        &seeds,
+        check.threads,
+        options.churn_days,
+    )?;
+    Ok(check::Check {
+        figures: check::compare(&log_figures, &simulated),
+        seeds,
+        log: log_figures,
+        simulated,
+    })
 }
 
 /// Fits every estimate the log allows; `base` gives the values the log

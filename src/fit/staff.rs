@@ -53,10 +53,7 @@ pub fn estimate(log: &PostLog) -> Staff {
     let (mut ages, mut account_ages) = (Vec::new(), Vec::new());
     for t in 0..log.threads.len() {
         let posts = log.thread(t);
-        let Some(first) = posts
-            .iter()
-            .find(|p| matches!(p.kind, Kind::Answer | Kind::Escalation))
-        else {
+        let Some(first) = log.first_response(t) else {
             continue;
         };
         responded += 1;

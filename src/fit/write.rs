@@ -1,9 +1,12 @@
 //! What `fit --out DIR` writes: `fit.json` (every estimate with its
 //! interval, keyed by its scenario path, and what the log cannot identify)
 //! and `scenario.toml`, the base scenario with the fitted values set, each
-//! with its interval and sample size in a comment, so that it runs as is.
+//! with its interval and sample size in a comment, so that it runs as is;
+//! and, when the fitted scenario was checked, `report.html` and the
+//! comparison under `check` in `fit.json`.
 
 use super::Fit;
+use super::check::Check;
 use super::estimate::{Estimate, Num, Unit};
 use crate::output::atomic::AtomicFile;
 use serde::Serialize;
@@ -13,13 +16,24 @@ use std::path::Path;
 use toml::{Table, Value};
 
 /// Writes `fit.json` and `scenario.toml` into `dir`, each atomically.
-pub fn write_outputs(fit: &Fit, scenario: &str, dir: &Path) -> std::io::Result<()> {
+pub fn write_outputs(
+    fit: &Fit,
+    scenario: &str,
+    check: Option<(&Check, &str)>,
+    dir: &Path,
+) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
-    let json = serde_json::to_string_pretty(&FitJson::of(fit)).map_err(std::io::Error::other)?;
-    for (name, text) in [
+    let mut document = FitJson::of(fit);
+    document.check = check.map(|c| c.0);
+    let json = serde_json::to_string_pretty(&document).map_err(std::io::Error::other)?;
+    let mut files = vec![
         ("fit.json", json + "\n"),
         ("scenario.toml", scenario.to_string()),
-    ] {
+    ];
+    if let Some((_, report)) = check {
+        files.push(("report.html", report.to_string()));
+    }
+    for (name, text) in files {
         let mut file = AtomicFile::create(&dir.join(name))?;
         file.write_all(text.as_bytes())?;
         file.commit()?;
@@ -39,6 +53,9 @@ struct FitJson<'a> {
     estimates: BTreeMap<&'a str, &'a Estimate>,
     not_identified: BTreeMap<&'a str, &'a str>,
     teams: Vec<TeamJson<'a>>,
+    /// The fitted scenario's replications against the log.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    check: Option<&'a Check>,
 }
 
 #[derive(Serialize)]
@@ -88,6 +105,7 @@ impl<'a> FitJson<'a> {
                         .collect(),
                 })
                 .collect(),
+            check: None,
         }
     }
 }

@@ -7,7 +7,7 @@
 //! asker (and for that asker once recruited into the experts), `e<n>` for
 //! the initial experts and `s<n>` for staff.
 
-use crate::posts::{Author, Kind, Post, timestamp};
+use crate::posts::{Author, Kind, Post, Recruits, timestamp};
 use serde::Serialize;
 use std::io;
 
@@ -27,8 +27,7 @@ struct Row<'a> {
 pub struct PostWriter<W: io::Write> {
     writer: csv::Writer<W>,
     topics: Vec<String>,
-    /// Per expert id: the thread whose asker they were, if recruited.
-    recruited_from: Vec<Option<u64>>,
+    recruits: Recruits,
     next_post: u64,
 }
 
@@ -37,26 +36,19 @@ impl<W: io::Write> PostWriter<W> {
         PostWriter {
             writer: csv::Writer::from_writer(writer),
             topics,
-            recruited_from: Vec::new(),
+            recruits: Recruits::default(),
             next_post: 0,
         }
     }
 
     pub fn expert_joined(&mut self, expert: u32, recruited_from: Option<u64>) {
-        let i = expert as usize;
-        if self.recruited_from.len() <= i {
-            self.recruited_from.resize(i + 1, None);
-        }
-        self.recruited_from[i] = recruited_from;
+        self.recruits.joined(expert, recruited_from);
     }
 
     pub fn write(&mut self, post: &Post) -> Result<(), csv::Error> {
-        let author = match post.author {
+        let author = match self.recruits.person(post.author) {
             Author::Customer(thread) => format!("c{thread}"),
-            Author::Expert(e) => match self.recruited_from.get(e as usize).copied().flatten() {
-                Some(thread) => format!("c{thread}"),
-                None => format!("e{e}"),
-            },
+            Author::Expert(e) => format!("e{e}"),
             Author::Staff(s) => format!("s{s}"),
         };
         let question = format!("q{}", post.thread);
