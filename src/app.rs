@@ -415,6 +415,8 @@ fn fit(args: FitArgs) -> Result<(), AppError> {
         staff_authors: args.staff_authors.clone(),
         skip_bad_rows: args.skip_bad_rows,
         churn_days: churn.as_hours() / 24.0,
+        since: args.since.clone(),
+        until: args.until.clone(),
     };
     let (base_tree, base_name) = match &args.base {
         Some(path) => (

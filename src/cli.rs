@@ -255,6 +255,13 @@ pub struct FitArgs {
     /// A member has left after this long without an answer (retention).
     #[arg(long, value_name = "DURATION", default_value = "90d")]
     pub churn: String,
+    /// Fit only the threads asked at or after TIME (RFC 3339, or naive with
+    /// --timezone).
+    #[arg(long, value_name = "TIME")]
+    pub since: Option<String>,
+    /// Fit only the posts before TIME.
+    #[arg(long, value_name = "TIME")]
+    pub until: Option<String>,
     /// Runs of the fitted scenario, each as long as the log, compared with
     /// the log in DIR/report.html and fit.json's `check` (0: no check).
     #[arg(long, value_name = "N", default_value_t = 10)]

@@ -29,10 +29,12 @@ struct Fitted {
 /// Mercure simulated for 182 days with `--trace`, fitted back.
 fn mercure() -> &'static Fitted {
     static FIT: OnceLock<Fitted> = OnceLock::new();
-    FIT.get_or_init(|| simulate_and_fit("mercure", &["--set", "simulation.horizon=182d"]))
+    FIT.get_or_init(|| simulate_and_fit("mercure", &["--set", "simulation.horizon=182d"], &[]))
 }
 
-fn simulate_and_fit(name: &str, sets: &[&str]) -> Fitted {
+/// `name` simulated with `sets` and `--trace`, its posts.csv fitted with
+/// `fit_args` and the scenario as the base.
+fn simulate_and_fit(name: &str, sets: &[&str], fit_args: &[&str]) -> Fitted {
     let dir = temp(&format!("fit-{name}"));
     let run = dir.join("run");
     let scenario = format!("scenarios/{name}.toml");
@@ -49,7 +51,7 @@ fn simulate_and_fit(name: &str, sets: &[&str]) -> Fitted {
     ok(&args);
     let out = dir.join("fit");
     let log = run.join("posts.csv");
-    ok(&[
+    let mut args = vec![
         "fit",
         log.to_str().unwrap(),
         "--base",
@@ -57,7 +59,9 @@ fn simulate_and_fit(name: &str, sets: &[&str]) -> Fitted {
         "--out",
         out.to_str().unwrap(),
         "-q",
-    ]);
+    ];
+    args.extend_from_slice(fit_args);
+    ok(&args);
     let json =
         serde_json::from_str(&std::fs::read_to_string(out.join("fit.json")).unwrap()).unwrap();
     let scenario = std::fs::read_to_string(out.join("scenario.toml")).unwrap();
@@ -203,12 +207,7 @@ fn the_fitted_scenario_runs_as_is() {
 /// compares the figures of the simulated logs with the log's. Here the
 /// fitted scenario is (nearly) the one that wrote the log, so each
 /// behavioural figure must fall inside the replications' 95 % prediction
-/// interval. One figure differs for a known reason, and the check must
-/// show it: `run --trace` logs the forum from time zero, so the log holds
-/// the 28-day warm-up, when the knowledge base is still empty and deflects
-/// fewer questions (about 446 a day against 423 after), while the check
-/// compares logs from after the warm-up. The log's volume must come out
-/// above the simulated one (about 2.4 sd expected).
+/// interval, and the volume within 2 % (`all_figures_inside` says why).
 #[test]
 fn the_fitted_scenario_is_run_and_compared_with_the_log() {
     let fit = mercure();
@@ -244,12 +243,8 @@ fn the_fitted_scenario_is_run_and_compared_with_the_log() {
             lo <= f["simulated_mean"].as_f64().unwrap() && lo < hi,
             "{f}"
         );
-        if f["key"] == "questions_per_week" {
-            assert!(f["discrepancy"].as_f64().unwrap() > 0.0, "{f}");
-        } else {
-            assert_eq!(f["inside"], true, "{f}");
-        }
     }
+    all_figures_inside(fit);
     let html = std::fs::read_to_string(fit.dir.join("fit/report.html")).unwrap();
     for id in ["discrepancies", "first-response", "retention", "volume"] {
         assert!(html.contains(&format!("<figure id=\"{id}\">")), "{id}");
@@ -294,6 +289,149 @@ fn the_check_is_the_same_whatever_the_thread_count() {
         outputs[0] == outputs[1],
         "the outputs differ with the thread count"
     );
+}
+
+/// Every other shipped scenario, traced and fitted back from the end of its
+/// warm-up (`--since`: a log of a forum already running, as a real one
+/// is). Each identified parameter must lie within 3.3 standard errors of
+/// its truth, with an interval narrow enough to mean something, and the
+/// check must find every compared figure inside its prediction interval.
+/// Sample sizes: 182 days of airline-24-7 (about 100,000 threads), of
+/// mercure-immediate and mercure-no-experts (about 78,000 each), and 60
+/// days of erlang-a (about 144,000).
+///
+/// One known bias is bounded instead: airline's patience (median 17 min)
+/// is of the order of staff's answer time, and a censoring answer's
+/// pick-up is known only up to that time (the base's mean is taken off),
+/// so the fit overstates the mean by about 5 % and the sd by about 12 %.
+/// The test holds them to 10 % and 20 %, which a missing correction for
+/// the writing time (+25 % on the mean) would fail.
+#[test]
+fn every_shipped_scenario_fitted_back_recovers_what_generated_it() {
+    let horizon = ["--set", "simulation.horizon=182d"];
+    let airline = simulate_and_fit(
+        "airline-24-7",
+        &horizon,
+        &["--since", "2024-01-15T00:00:00Z"],
+    );
+    recovers(&airline, "demand.questions_per_day", 600.0, 0.05);
+    for (topic, share) in [("french", 0.65), ("english", 0.35)] {
+        recovers(
+            &airline,
+            &format!("demand.topics.{topic}.share"),
+            share,
+            0.05,
+        );
+        recovers(
+            &airline,
+            &format!("demand.topics.{topic}.account_probability"),
+            0.35,
+            0.1,
+        );
+    }
+    recovers(&airline, "customers.accept_probability", 0.3, 0.05);
+    assert_eq!(estimate(&airline, "customers.max_chases")["value"], 3.0);
+    for (path, truth, bound) in [
+        ("customers.patience.mean", 0.5, 0.10),
+        ("customers.patience.sd", 0.75, 0.20),
+    ] {
+        let value = estimate(&airline, path)["value"].as_f64().unwrap();
+        assert!(
+            (value - truth).abs() <= bound * truth,
+            "{path}: fitted {value} against {truth}"
+        );
+    }
+    for line in [
+        "intervention_delay = \"15m\"",
+        "account_delay = \"0s\"",
+        "confirm_expert_answers = true",
+    ] {
+        assert!(airline.scenario.contains(line), "{line}");
+    }
+    // Three shifts a day, the night one across midnight, as staffed.
+    let teams: Vec<(String, u64, Vec<String>)> = airline.json["teams"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            (
+                t["name"].as_str().unwrap().to_string(),
+                t["count"].as_u64().unwrap(),
+                t["shifts"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|s| s["hours"][0].as_str().unwrap().to_string())
+                    .collect(),
+            )
+        })
+        .collect();
+    let shifts: Vec<String> = ["06:00-14:00", "14:00-22:00", "22:00-06:00"]
+        .map(|h| format!("mon-sun {h}"))
+        .to_vec();
+    for (name, count) in [("english", 8), ("french", 12)] {
+        let team = teams.iter().find(|t| t.0 == name).expect(name);
+        assert_eq!(team.1, count, "{name}");
+        let mut got = team.2.clone();
+        got.sort();
+        assert_eq!(got, shifts, "{name}");
+    }
+    all_figures_inside(&airline);
+
+    for name in ["mercure-immediate", "mercure-no-experts"] {
+        let fit = simulate_and_fit(name, &horizon, &[]);
+        recovers(&fit, "demand.questions_per_day", 500.0, 0.1);
+        recovers(&fit, "customers.patience.mean", 3.0, 0.15);
+        recovers(&fit, "customers.patience.sd", 4.0, 0.3);
+        recovers(&fit, "customers.accept_probability", 0.5, 0.05);
+        assert!(
+            fit.scenario.contains("intervention_delay = \"0s\""),
+            "{name}"
+        );
+        let teams = fit.json["teams"].as_array().unwrap();
+        assert_eq!(teams.len(), 2, "{name}");
+        for t in teams {
+            assert_eq!(t["count"], 18, "{name}: {t}");
+        }
+        all_figures_inside(&fit);
+    }
+
+    let erlang = simulate_and_fit(
+        "erlang-a",
+        &["--set", "simulation.horizon=60d"],
+        &["--since", "2024-01-08T00:00:00Z"],
+    );
+    recovers(&erlang, "demand.questions_per_day", 2400.0, 0.02);
+    assert_eq!(estimate(&erlang, "customers.max_chases")["value"], 0.0);
+    assert_eq!(estimate(&erlang, "experts.initial")["value"], 0.0);
+    assert_eq!(erlang.json["teams"][0]["count"], 25);
+    assert_eq!(
+        erlang.json["teams"][0]["shifts"][0]["hours"][0],
+        "mon-sun 00:00-24:00"
+    );
+    assert!(erlang.scenario.contains("intervention_delay = \"0s\""));
+    all_figures_inside(&erlang);
+}
+
+/// Every compared figure of the check lies inside the replications' 95 %
+/// prediction interval, but the volume, which must be within 2 % of the
+/// simulated one. The check compares logs from after the warm-up, while
+/// `run --trace` logs the forum from time zero: the log holds the first 28
+/// days, when the knowledge base deflects fewer questions (about 446 a day
+/// against 423 after), so its volume is about 1 % higher (z ≈ 2.3), more
+/// than a log's Poisson noise. Fitting from the warm-up's end (`--since`)
+/// does not remove it: `fit` then rebuilds the knowledge stock from the
+/// base's `initial_knowledge` at the window's start, which is too low, and
+/// the demand comes out about 1 % low instead.
+fn all_figures_inside(fit: &Fitted) {
+    for f in fit.json["check"]["figures"].as_array().unwrap() {
+        if f["key"] == "questions_per_week" {
+            let relative = f["discrepancy"].as_f64().unwrap() / f["log"].as_f64().unwrap();
+            assert!(relative.abs() < 0.02, "{}: {f}", fit.json["source"]);
+        } else {
+            assert_eq!(f["inside"], true, "{}: {f}", fit.json["source"]);
+        }
+    }
 }
 
 fn fit_text(name: &str, text: &str, extra: &[&str]) -> (Option<i32>, String) {

@@ -27,12 +27,7 @@ const MS_PER_HOUR: f64 = 3_600_000.0;
 /// answer (the thread was picked up that long before it was posted).
 pub fn estimate(log: &PostLog, base: &Scenario) -> (Vec<Estimate>, Vec<NotIdentified>) {
     let expert_writing = base.experts.writing_time.mean();
-    let teams = &base.staff.teams;
-    let staff_writing = if teams.is_empty() {
-        0.0
-    } else {
-        teams.iter().map(|t| t.answer_time.mean()).sum::<f64>() / teams.len() as f64
-    };
+    let staff_writing = super::staff::mean_answer_ms(base);
     let mut estimates = Vec::new();
     let mut not_identified = Vec::new();
     let max_chases = (0..log.threads.len())

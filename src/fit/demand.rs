@@ -13,7 +13,7 @@
 //! times the share not deflected (a Horvitz–Thompson estimate). With
 //! `deflection.max_share = 0` it is the plain rate.
 
-use super::estimate::{Estimate, NotIdentified, Unit, wilson};
+use super::estimate::{Estimate, NotIdentified, Num, Unit, wilson};
 use super::log::PostLog;
 use super::special::chi_square_sf;
 use crate::posts::Kind;
@@ -56,13 +56,25 @@ pub fn estimate(log: &PostLog, base: &Scenario) -> Demand {
         by_hour[how % 24] += 1;
         by_day[how / 24] += 1;
     }
-    estimates.push(profile(
+    // A log need not cover every hour and weekday equally often (53 days
+    // hold four weekdays 8 times and three 7 times): each count is taken
+    // over the hours of the log that fall on it.
+    let (hours_at, hours_on) = clock_exposure(log);
+    let hourly = profile(
         "demand.hourly_profile",
         &by_hour,
-        "questions by local hour of day over their mean; 95 % CI from Poisson counts",
-    ));
-    estimates.push(profile("demand.weekly_profile", &by_day, "questions by local day of week (Monday first) over their mean; 95 % CI from Poisson counts"));
-    let weights = week_weights(&by_hour, &by_day);
+        &hours_at,
+        "questions per hour of the log at each local hour of day, over their mean; 95 % CI from Poisson counts",
+    );
+    let weekly = profile(
+        "demand.weekly_profile",
+        &by_day,
+        &hours_on,
+        "questions per hour of the log on each local day of week (Monday first), over their mean; 95 % CI from Poisson counts",
+    );
+    let weights = week_weights(&hourly, &weekly);
+    estimates.push(hourly);
+    estimates.push(weekly);
 
     // Weekly counts: the rate's interval and the dispersion check.
     let weeks = (days / 7.0).floor() as usize;
@@ -229,27 +241,76 @@ fn staffed_hours(log: &PostLog) -> Vec<bool> {
     seen.iter().map(|s| s.len() * 10 >= weeks * 9).collect()
 }
 
-fn profile(path: &str, counts: &[u64], estimator: &str) -> Estimate {
-    let mean = counts.iter().sum::<u64>() as f64 / counts.len() as f64;
-    let scale = |x: f64| if mean > 0.0 { x / mean } else { 1.0 };
-    let values = counts.iter().map(|&c| scale(c as f64)).collect();
-    let lo = counts
+/// Rates (counts over the hours each covers) over their mean, with
+/// Poisson intervals; a slot the log never covers gets the mean.
+fn profile(path: &str, counts: &[u64], hours: &[f64], estimator: &str) -> Estimate {
+    let rate = |c: f64, h: f64| if h > 0.0 { Some(c / h) } else { None };
+    let rates: Vec<Option<f64>> = counts
         .iter()
-        .map(|&c| scale((c as f64 - 1.96 * (c as f64).sqrt()).max(0.0)))
+        .zip(hours)
+        .map(|(&c, &h)| rate(c as f64, h))
         .collect();
-    let hi = counts
-        .iter()
-        .map(|&c| scale(c as f64 + 1.96 * (c as f64).sqrt()))
-        .collect();
-    Estimate::profile(path, values, Some((lo, hi)), counts.iter().sum(), estimator)
+    let covered: Vec<f64> = rates.iter().flatten().copied().collect();
+    let mean = covered.iter().sum::<f64>() / covered.len().max(1) as f64;
+    let scale = |x: Option<f64>| match x {
+        Some(x) if mean > 0.0 => x / mean,
+        _ => 1.0,
+    };
+    let bound = |z: f64| -> Vec<f64> {
+        counts
+            .iter()
+            .zip(hours)
+            .map(|(&c, &h)| {
+                let c = c as f64;
+                scale(rate((c + z * c.sqrt()).max(0.0), h))
+            })
+            .collect()
+    };
+    let values = rates.iter().map(|&r| scale(r)).collect();
+    Estimate::profile(
+        path,
+        values,
+        Some((bound(-1.96), bound(1.96))),
+        counts.iter().sum(),
+        estimator,
+    )
+}
+
+/// The hours of the log's span (first to last post, on the local clock) at
+/// each hour of the day and on each day of the week.
+fn clock_exposure(log: &PostLog) -> ([f64; 24], [f64; 7]) {
+    let (mut at, mut on) = ([0.0; 24], [0.0; 7]);
+    let local = |instant: i64| {
+        log.posts
+            .iter()
+            .find(|p| p.at.instant_ms == instant)
+            .map_or(instant, |p| p.at.local_ms)
+    };
+    let (from, to) = (local(log.start_ms), local(log.end_ms));
+    let hour: i64 = 3_600_000;
+    let mut t = from;
+    while t < to {
+        let next = ((t.div_euclid(hour) + 1) * hour).min(to);
+        let how = super::clock::Stamp {
+            instant_ms: t,
+            local_ms: t,
+        }
+        .hour_of_week();
+        let length = (next - t) as f64 / hour as f64;
+        at[how % 24] += length;
+        on[how / 24] += length;
+        t = next;
+    }
+    (at, on)
 }
 
 /// The hour-of-week weights of the fitted profiles (hourly × weekly),
 /// normalised to mean 1, as the scenario reads them.
-fn week_weights(by_hour: &[u64; 24], by_day: &[u64; 7]) -> Vec<f64> {
-    let mut w: Vec<f64> = (0..168)
-        .map(|h| (by_hour[h % 24] * by_day[h / 24]) as f64)
-        .collect();
+fn week_weights(hourly: &Estimate, weekly: &Estimate) -> Vec<f64> {
+    let (Num::Many(by_hour), Num::Many(by_day)) = (&hourly.value, &weekly.value) else {
+        return vec![1.0; 168];
+    };
+    let mut w: Vec<f64> = (0..168).map(|h| by_hour[h % 24] * by_day[h / 24]).collect();
     let mean = w.iter().sum::<f64>() / 168.0;
     for x in &mut w {
         *x = if mean > 0.0 { *x / mean } else { 1.0 };

@@ -140,6 +140,9 @@ pub struct LogBuilder {
     fields: FieldNames,
     skip_bad_rows: bool,
     staff_authors: Option<HashSet<String>>,
+    /// Only threads asked at or after the first instant (ms) are kept,
+    /// and only posts before the second.
+    window: (Option<i64>, Option<i64>),
     threads: HashMap<String, u32>,
     authors: HashMap<String, u32>,
     author_names: Vec<String>,
@@ -183,6 +186,7 @@ impl LogBuilder {
             post_ids: HashMap::new(),
             accepted_ids: Vec::new(),
             keep_topics: None,
+            window: (None, None),
             dump_anomalies_skipped: false,
             posts: Vec::new(),
             skipped: 0,
@@ -193,6 +197,13 @@ impl LogBuilder {
     /// Keeps the `n` most asked topics by name and groups the rest as
     /// "other" (for tags, which are many), instead of refusing more than
     /// `MAX_TOPICS`.
+    /// Keeps the threads asked at or after `since` and the posts before
+    /// `until` (instants in ms): a window of a longer log.
+    pub fn window(mut self, since: Option<i64>, until: Option<i64>) -> Self {
+        self.window = (since, until);
+        self
+    }
+
     pub fn group_topics(mut self, n: usize) -> Self {
         self.keep_topics = Some(n);
         self
@@ -229,6 +240,13 @@ impl LogBuilder {
     }
 
     pub fn add(&mut self, row: Row<'_>) -> Result<(), Problem> {
+        if self
+            .window
+            .1
+            .is_some_and(|until| row.at.instant_ms >= until)
+        {
+            return Ok(());
+        }
         if let Some(&first) = self.post_ids.get(row.post) {
             let first = self.posts[first].0.line;
             return self.bad_row(Problem::at(
@@ -305,6 +323,7 @@ impl LogBuilder {
             accepted_ids,
             keep_topics,
             dump_anomalies_skipped,
+            window,
             ..
         } = self;
         drop(threads);
@@ -430,6 +449,9 @@ impl LogBuilder {
             } else {
                 group[0].0
             };
+            if window.0.is_some_and(|since| question.at.instant_ms < since) {
+                continue;
+            }
             // Sorted by time, the question first at its instant: it leads.
             debug_assert_eq!(group[0].0.line, question.line);
             let asker = question.author;

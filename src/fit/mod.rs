@@ -52,6 +52,10 @@ pub struct Options {
     pub skip_bad_rows: bool,
     /// A member has churned after this many days without an answer.
     pub churn_days: f64,
+    /// A window of the log: threads asked at or after `since`, posts
+    /// before `until` (times as the log writes them).
+    pub since: Option<String>,
+    pub until: Option<String>,
 }
 
 impl Default for Options {
@@ -61,6 +65,8 @@ impl Default for Options {
             staff_authors: None,
             skip_bad_rows: false,
             churn_days: 90.0,
+            since: None,
+            until: None,
         }
     }
 }
@@ -121,22 +127,41 @@ pub fn read_log(path: &Path, options: &Options) -> Result<PostLog, FitError> {
         })
         .transpose()?;
     let roles_inferred = staff.is_some();
+    let window = |clock: &clock::Clock| -> Result<(Option<i64>, Option<i64>), FitError> {
+        let instant = |flag: &str, text: &Option<String>| {
+            text.as_deref()
+                .map(|t| {
+                    clock
+                        .parse(t)
+                        .map(|stamp| stamp.instant_ms)
+                        .map_err(|e| FitError::Input(format!("{flag} {t:?}: {e}")))
+                })
+                .transpose()
+        };
+        Ok((
+            instant("--since", &options.since)?,
+            instant("--until", &options.until)?,
+        ))
+    };
     let file = std::fs::File::open(path).map_err(|e| FitError::Input(format!("{source}: {e}")))?;
     let input = std::io::BufReader::with_capacity(1 << 16, file);
     let read = if is_stack_exchange(path) {
         let clock =
             clock::Clock::naive_utc(options.timezone.as_deref()).map_err(FitError::Input)?;
+        let (since, until) = window(&clock)?;
         let builder = LogBuilder::new(
             &source,
             options.skip_bad_rows,
             Some(staff.unwrap_or_default()),
         )
+        .window(since, until)
         .field_names(stackexchange::FIELDS)
         .group_topics(stackexchange::TOPICS_KEPT)
         .skip_dump_anomalies();
         stackexchange::read(input, &clock, builder)
     } else {
-        let builder = LogBuilder::new(&source, options.skip_bad_rows, staff);
+        let (since, until) = window(&clock)?;
+        let builder = LogBuilder::new(&source, options.skip_bad_rows, staff).window(since, until);
         read_csv::read(input, &clock, builder, roles_inferred)
     };
     read.map_err(|p| FitError::Input(p.describe(&source)))
@@ -188,7 +213,7 @@ pub fn check(
 pub fn fit(log: &PostLog, base: &Scenario, options: &Options) -> Fit {
     let demand = demand::estimate(log, base);
     let (customer_estimates, customer_gaps) = customers::estimate(log, base);
-    let staff = staff::estimate(log);
+    let staff = staff::estimate(log, base);
     let experts = experts::estimate(log, options.churn_days);
     let mut estimates = demand.estimates;
     estimates.extend(customer_estimates);

@@ -113,6 +113,10 @@ pub fn erfc(x: f64) -> f64 {
         f64::NAN
     } else if x < 0.0 {
         2.0 - erfc(-x)
+    } else if x > 27.3 {
+        // Below the smallest f64 (and the continued fraction would not
+        // converge at x = ∞).
+        0.0
     } else if x * x < 1.5 {
         1.0 - gamma_p_series(0.5, x * x, LN_SQRT_PI)
     } else {
@@ -133,7 +137,11 @@ pub fn normal_cdf(x: f64) -> f64 {
 /// ln P(Z > x), finite far beyond where `normal_sf` underflows (a right-
 /// censored time many sigmas out must not make a log-likelihood −∞).
 pub fn ln_normal_sf(x: f64) -> f64 {
-    if x < 0.0 {
+    if x == f64::INFINITY {
+        // A censored time at the top of the scale (the continued fraction
+        // would not converge).
+        f64::NEG_INFINITY
+    } else if x < 0.0 {
         (-normal_sf(-x)).ln_1p()
     } else if x < 2.0 {
         normal_sf(x).ln()
@@ -354,6 +362,21 @@ mod tests {
 
     fn close(got: f64, want: f64, rel: f64) -> bool {
         (got - want).abs() <= rel * want.abs()
+    }
+
+    /// A log-normal fit meets ln 0 = −∞ when a censored delay is zero
+    /// (an answer at the question's millisecond): the tails must answer
+    /// at once, not run a continued fraction that cannot converge.
+    #[test]
+    fn the_tails_are_exact_at_infinity() {
+        assert_eq!(erfc(f64::INFINITY), 0.0);
+        assert_eq!(erfc(f64::NEG_INFINITY), 2.0);
+        assert_eq!(erfc(30.0), 0.0);
+        assert_eq!(ln_normal_sf(f64::NEG_INFINITY), 0.0);
+        assert_eq!(ln_normal_sf(f64::INFINITY), f64::NEG_INFINITY);
+        assert_eq!(normal_sf(f64::NEG_INFINITY), 1.0);
+        // Just below the cut, still a positive (subnormal) number.
+        assert!(erfc(26.5) > 0.0);
     }
 
     #[test]

@@ -18,9 +18,11 @@
 //!   in which the member was seen working.
 //! - **Head count.** Members who posted in the log's last 28 days.
 
+use super::clock::Stamp;
 use super::estimate::{Estimate, NotIdentified, Unit, wilson};
 use super::log::{Post, PostLog};
 use crate::posts::{Kind, Role};
+use crate::scenario::Scenario;
 use std::collections::{BTreeMap, HashMap};
 
 const MS_PER_HOUR: i64 = 3_600_000;
@@ -46,7 +48,19 @@ pub struct Staff {
     pub confirmations: Option<u64>,
 }
 
-pub fn estimate(log: &PostLog) -> Staff {
+/// The base's staff answer time, mean over its teams, in ms (0 without
+/// teams): what a staff answer took before it was posted.
+pub fn mean_answer_ms(base: &Scenario) -> f64 {
+    let teams = &base.staff.teams;
+    if teams.is_empty() {
+        return 0.0;
+    }
+    teams.iter().map(|t| t.answer_time.mean()).sum::<f64>() / teams.len() as f64
+}
+
+/// `base` gives the staff's answer time, which sets how far past a shift's
+/// end its last answers may be posted.
+pub fn estimate(log: &PostLog, base: &Scenario) -> Staff {
     let mut estimates = Vec::new();
     let mut not_identified = Vec::new();
     let (mut responded, mut by_staff) = (0u64, 0u64);
@@ -125,7 +139,11 @@ pub fn estimate(log: &PostLog) -> Staff {
             reason: "without a kind column a confirmation looks like an answer".into(),
         });
     }
-    let teams = teams(log);
+    // The last answer of a shift may be posted up to about two answer
+    // times after its end (taken just before it, with a long tail); a
+    // quarter hour at least.
+    let overrun_ms = (2.0 * mean_answer_ms(base)).max(MS_PER_HOUR as f64 / 4.0) as i64;
+    let teams = teams(log, overrun_ms);
     if teams.is_empty() {
         not_identified.push(NotIdentified {
             path: "staff.teams".into(),
@@ -171,7 +189,7 @@ fn quantile_with_ci(xs: &mut [f64], p: f64) -> Option<(f64, (f64, f64))> {
 /// A team's shift patterns: windows -> (members, members still active).
 type Shifts = BTreeMap<Vec<String>, (u32, u32)>;
 
-fn teams(log: &PostLog) -> Vec<FittedTeam> {
+fn teams(log: &PostLog, overrun_ms: i64) -> Vec<FittedTeam> {
     let mut by_author: BTreeMap<u32, Vec<&Post>> = BTreeMap::new();
     for p in log.posts.iter().filter(|p| p.role == Role::Staff) {
         by_author.entry(p.author).or_default().push(p);
@@ -192,7 +210,7 @@ fn teams(log: &PostLog) -> Vec<FittedTeam> {
             .map(|(&k, _)| k)
             .collect();
         topics.sort_unstable();
-        let windows = windows_of(posts);
+        let windows = windows_of(posts, overrun_ms);
         let active = posts.iter().any(|p| p.at.instant_ms >= recent);
         let entry = teams.entry(topics).or_default().entry(windows).or_default();
         entry.0 += 1;
@@ -245,19 +263,53 @@ fn teams(log: &PostLog) -> Vec<FittedTeam> {
 /// counting for the hour before (work finished just past the end of a
 /// shift). They work the weekdays on which they posted at least every
 /// other week of their active span.
-fn windows_of(posts: &[&Post]) -> Vec<String> {
-    const QUARTER: i64 = MS_PER_HOUR / 4;
+/// The hour of the day after the longest run of hours (circularly) in
+/// which the member never posted: where their working day begins.
+fn day_start_hour(posts: &[&Post]) -> usize {
+    let mut posted = [false; 24];
+    for p in posts {
+        posted[p.at.hour_of_week() % 24] = true;
+    }
+    if posted.iter().all(|&b| b) || !posted.iter().any(|&b| b) {
+        return 0;
+    }
+    let (mut best, mut best_len) = (0, 0);
+    for from in 0..24 {
+        if posted[from] || !posted[(from + 23) % 24] {
+            continue;
+        }
+        // A quiet run starts here; it ends at the next posting hour.
+        let len = (0..24).take_while(|&k| !posted[(from + k) % 24]).count();
+        if len > best_len {
+            (best, best_len) = ((from + len) % 24, len);
+        }
+    }
+    best
+}
+
+fn windows_of(posts: &[&Post], overrun_ms: i64) -> Vec<String> {
     let first = posts.iter().map(|p| p.at.instant_ms).min().unwrap_or(0);
     let last = posts.iter().map(|p| p.at.instant_ms).max().unwrap_or(0);
     let weeks = ((last - first) / MS_PER_WEEK + 1).max(1) as usize;
-    // Per local day: (weekday, first post, last post), local ms.
+    // A working day starts after the member's longest quiet stretch of
+    // the clock (circularly), not at midnight: a night shift, 22:00 to
+    // 06:00, is then one day's work, not the end of one and the start of
+    // the next.
+    let day_start = day_start_hour(posts);
+    let shift_ms = day_start as i64 * MS_PER_HOUR;
+    // Per working day: (weekday it starts on, first post, last post), in
+    // local ms less `shift_ms`.
     let mut days: BTreeMap<i64, (usize, i64, i64)> = BTreeMap::new();
     for p in posts {
-        let local = p.at.local_ms;
+        let local = p.at.local_ms - shift_ms;
         let day = local.div_euclid(24 * MS_PER_HOUR);
-        let entry = days
-            .entry(day)
-            .or_insert((p.at.hour_of_week() / 24, local, local));
+        let weekday = Stamp {
+            instant_ms: 0,
+            local_ms: day * 24 * MS_PER_HOUR,
+        }
+        .hour_of_week()
+            / 24;
+        let entry = days.entry(day).or_insert((weekday, local, local));
         entry.1 = entry.1.min(local);
         entry.2 = entry.2.max(local);
     }
@@ -266,10 +318,10 @@ fn windows_of(posts: &[&Post]) -> Vec<String> {
     let mut ends: Vec<i64> = Vec::new();
     for &(_, first, last) in days.values() {
         start_counts[(hour_in_day(first) / MS_PER_HOUR) as usize] += 1;
-        let end = hour_in_day(last) - QUARTER;
+        let end = hour_in_day(last) - overrun_ms;
         ends.push(((end + MS_PER_HOUR - 1).div_euclid(MS_PER_HOUR)).clamp(1, 24));
     }
-    let Some(start) = (0..24).max_by_key(|&h| (start_counts[h], std::cmp::Reverse(h))) else {
+    let Some(start) = (0..24usize).max_by_key(|&h| (start_counts[h], std::cmp::Reverse(h))) else {
         return Vec::new();
     };
     ends.sort_unstable();
@@ -277,7 +329,13 @@ fn windows_of(posts: &[&Post]) -> Vec<String> {
     let worked: Vec<bool> = (0..7)
         .map(|weekday| days.values().filter(|d| d.0 == weekday).count() * 2 >= weeks)
         .collect();
-    let hours = format!("{start:02}:00-{end:02}:00");
+    // Back on the clock: a window past midnight ends the next morning.
+    let (start, end) = (start + day_start, end as usize + day_start);
+    let hours = format!(
+        "{:02}:00-{:02}:00",
+        start % 24,
+        if end > 24 { end % 24 } else { end }
+    );
     let mut windows = Vec::new();
     let mut d = 0;
     while d < 7 {

@@ -154,7 +154,8 @@ pub fn scenario_text(fit: &Fit, base: &Table, base_name: &str) -> String {
             if weight > 0.0 { sum / weight } else { default }
         };
         let mut topics = Table::new();
-        for t in &fit.topics {
+        let shares = shares_summing_to_one(&fit.topics.iter().map(|t| t.share).collect::<Vec<_>>());
+        for (t, share) in fit.topics.iter().zip(shares) {
             let same = base_topics.get(&t.name);
             let kept = |key: &str, default: f64| {
                 same.and_then(|b| b.get(key))
@@ -162,7 +163,7 @@ pub fn scenario_text(fit: &Fit, base: &Table, base_name: &str) -> String {
                     .unwrap_or_else(|| average(key, default))
             };
             let mut table = Table::new();
-            table.insert("share".into(), Value::Float(round(t.share)));
+            table.insert("share".into(), Value::Float(share));
             table.insert(
                 "account_probability".into(),
                 Value::Float(round(
@@ -215,6 +216,10 @@ pub fn scenario_text(fit: &Fit, base: &Table, base_name: &str) -> String {
                         note,
                     );
                 }
+            }
+            // Set with the topics, rounded so that they sum to 1.
+            path if path.starts_with("demand.topics.") && path.ends_with(".share") => {
+                comments.insert(path.to_string(), note);
             }
             path => {
                 let value = match (&e.value, e.unit) {
@@ -284,13 +289,20 @@ pub fn scenario_text(fit: &Fit, base: &Table, base_name: &str) -> String {
                 "topics".into(),
                 Value::Array(team.topics.iter().cloned().map(Value::String).collect()),
             );
+            let shares = shares_summing_to_one(
+                &team
+                    .shifts
+                    .iter()
+                    .map(|(share, _)| *share)
+                    .collect::<Vec<_>>(),
+            );
             let shifts = team
                 .shifts
                 .iter()
-                .map(|(share, hours)| {
+                .zip(shares)
+                .map(|((_, hours), share)| {
                     let mut s = Table::new();
-                    // Unrounded: the shares must add to 1.
-                    s.insert("share".into(), Value::Float(*share));
+                    s.insert("share".into(), Value::Float(share));
                     s.insert(
                         "hours".into(),
                         Value::Array(hours.iter().cloned().map(Value::String).collect()),
@@ -408,6 +420,29 @@ fn as_f64(v: &Value) -> Option<f64> {
     v.as_float().or_else(|| v.as_integer().map(|i| i as f64))
 }
 
+/// Shares that sum to 1, rounded to four decimals for the reader, the
+/// rounding's remainder given to the largest so that the scenario reader,
+/// which wants a sum of 1 within 1e-6, takes them.
+fn shares_summing_to_one(shares: &[f64]) -> Vec<f64> {
+    let total: f64 = shares.iter().sum();
+    if shares.is_empty() || total <= 0.0 {
+        return shares.to_vec();
+    }
+    let mut rounded: Vec<f64> = shares
+        .iter()
+        .map(|s| (s / total * 1e4).round() / 1e4)
+        .collect();
+    let largest = (0..rounded.len())
+        .max_by(|&a, &b| rounded[a].total_cmp(&rounded[b]))
+        .unwrap_or(0);
+    let rest: f64 = (0..rounded.len())
+        .filter(|&i| i != largest)
+        .map(|i| rounded[i])
+        .sum();
+    rounded[largest] = ((1.0 - rest) * 1e4).round() / 1e4;
+    rounded
+}
+
 /// Four significant digits: enough for any estimate's precision.
 fn round(x: f64) -> f64 {
     if x == 0.0 || !x.is_finite() {
@@ -446,4 +481,24 @@ fn file_stem(source: &str) -> String {
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rounded_shares_still_sum_to_one() {
+        // Four decimals each would sum to 1.0001 without the correction.
+        let shares = [0.20005, 0.25005, 0.34995, 0.19995];
+        let rounded = shares_summing_to_one(&shares);
+        assert!(
+            (rounded.iter().sum::<f64>() - 1.0).abs() < 1e-9,
+            "{rounded:?}"
+        );
+        for (r, s) in rounded.iter().zip(shares) {
+            assert!((r - s).abs() <= 2e-4, "{r} against {s}");
+        }
+        assert_eq!(shares_summing_to_one(&[0.5, 0.5]), vec![0.5, 0.5]);
+    }
 }
