@@ -729,3 +729,47 @@ fn a_malformed_dump_names_its_line_and_exits_2() {
         assert!(!stderr.contains("panicked"), "{name}: {stderr}");
     }
 }
+
+/// `examples/posts/posts.csv` is what the command in its README writes,
+/// byte for byte, and it fits with every compared figure reproduced.
+#[test]
+fn the_example_post_log_is_what_its_readme_says() {
+    let readme = std::fs::read_to_string(common::root().join("examples/posts/README.md")).unwrap();
+    let commands: Vec<Vec<String>> = readme
+        .lines()
+        .filter(|l| l.starts_with("entraide "))
+        .map(|l| l.split_whitespace().skip(1).map(String::from).collect())
+        .collect();
+    assert_eq!(commands.len(), 2, "a run and a fit: {commands:?}");
+    let dir = temp("fit-example");
+    // Each command as written, its results directory moved into `dir`.
+    let relocated = |command: &[String]| -> Vec<String> {
+        command
+            .iter()
+            .map(|a| match a.strip_prefix("results/") {
+                Some(rest) => dir.join(rest).to_string_lossy().to_string(),
+                None => a.clone(),
+            })
+            .collect()
+    };
+    let run = relocated(&commands[0]);
+    ok(&run.iter().map(String::as_str).collect::<Vec<_>>());
+    let written = std::fs::read(dir.join("small-forum/posts.csv")).unwrap();
+    let shipped = std::fs::read(common::root().join("examples/posts/posts.csv")).unwrap();
+    assert!(
+        written == shipped,
+        "examples/posts/posts.csv is not what its README's command writes"
+    );
+    let mut fit = relocated(&commands[1]);
+    fit.push("-q".into());
+    ok(&fit.iter().map(String::as_str).collect::<Vec<_>>());
+    let json: Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.join("small-forum-fit/fit.json")).unwrap(),
+    )
+    .unwrap();
+    let figures = json["check"]["figures"].as_array().unwrap();
+    assert!(!figures.is_empty());
+    for f in figures {
+        assert_eq!(f["inside"], true, "{f}");
+    }
+}
