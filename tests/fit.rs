@@ -393,6 +393,17 @@ fn every_shipped_scenario_fitted_back_recovers_what_generated_it() {
         for t in teams {
             assert_eq!(t["count"], 18, "{name}: {t}");
         }
+        if name == "mercure-no-experts" {
+            // Staff busy all day: the gap before an answer bounds the
+            // answer time (lognormal, mean 12 min, median 10 min) from
+            // above, and closely enough to inform (under 2 means).
+            let gap = estimate(&fit, "log.staff_gap_before_answer.median");
+            let (lo, value) = (
+                gap["ci95"][0].as_f64().unwrap(),
+                gap["value"].as_f64().unwrap(),
+            );
+            assert!(lo >= 10.0 / 60.0 && value <= 24.0 / 60.0, "{gap}");
+        }
         all_figures_inside(&fit);
     }
 

@@ -160,9 +160,37 @@ pub fn estimate(log: &PostLog, base: &Scenario) -> Staff {
             "staff members of the team who posted in the log's last 28 days",
         ));
     }
+    // A handling-time proxy: the gap between a staff member's post and
+    // their next answer, when it is short enough to be the same stretch
+    // of work. It bounds the answer time from above when staff are busy
+    // (the gap is the answer's writing plus any idle time before it).
+    let mut gaps = Vec::new();
+    let mut by_author: BTreeMap<u32, Vec<&Post>> = BTreeMap::new();
+    for p in log.posts.iter().filter(|p| p.role == Role::Staff) {
+        by_author.entry(p.author).or_default().push(p);
+    }
+    for posts in by_author.values_mut() {
+        posts.sort_by_key(|p| p.at.instant_ms);
+        for pair in posts.windows(2) {
+            let gap = (pair[1].at.instant_ms - pair[0].at.instant_ms) as f64 / MS_PER_HOUR as f64;
+            if pair[1].kind == Kind::Answer && gap < 2.0 {
+                gaps.push(gap);
+            }
+        }
+    }
+    if let Some((median, ci)) = quantile_with_ci(&mut gaps, 0.5) {
+        estimates.push(Estimate::scalar(
+            "log.staff_gap_before_answer.median",
+            median,
+            Some(ci),
+            gaps.len() as u64,
+            Unit::Hours,
+            "median gap between a staff member's post and their next answer, gaps under 2 h: an upper bound on the answer time when staff are busy (it adds any idle time); 95 % CI from binomial order statistics",
+        ));
+    }
     not_identified.push(NotIdentified {
         path: "staff.teams.*.answer_time".into(),
-        reason: "the log shows when a staff answer is posted, not when work on it began; the base's handling times are kept".into(),
+        reason: "the log shows when a staff answer is posted, not when work on it began; the base's handling times are kept (log.staff_gap_before_answer.median bounds them from above)".into(),
     });
     Staff {
         estimates,
