@@ -166,7 +166,7 @@ fn on_progress(bar: &ProgressBar) -> Box<dyn FnMut(SimTime) + Send> {
 /// them feed replications.csv, the means of summary.json and the bands
 /// over time (timeseries_bands.csv, timeseries_bands_daily.csv).
 fn run_replicated(args: RunArgs, n: u32) -> Result<(), AppError> {
-    let loaded = load(&args.scenario, args.quiet)?;
+    let loaded = load_run(&args)?;
     let scenario = &loaded.scenario;
     let master = args.seed.unwrap_or(scenario.simulation.seed);
     let seeds = replicate::seeds(master, n);
@@ -296,8 +296,27 @@ fn compare(args: CompareArgs) -> Result<(), AppError> {
     Ok(())
 }
 
+/// The scenario of `run`, started from `--from-state` if given.
+fn load_run(args: &RunArgs) -> Result<Loaded, AppError> {
+    let mut loaded = match &args.from_state {
+        // The state's lead-in replaces the warm-up: a horizon shorter than
+        // the scenario's warm-up ("the next four weeks") is then fine.
+        Some(_) => {
+            let mut scenario = args.scenario.clone();
+            scenario.sets.insert(0, "simulation.warmup=0s".into());
+            load(&scenario, args.quiet)?
+        }
+        None => load(&args.scenario, args.quiet)?,
+    };
+    if let Some(path) = &args.from_state {
+        let start = crate::state::load(path, &loaded.scenario).map_err(AppError::Usage)?;
+        crate::state::apply(&mut loaded.scenario, start);
+    }
+    Ok(loaded)
+}
+
 fn run_once(args: RunArgs) -> Result<(), AppError> {
-    let loaded = load(&args.scenario, args.quiet)?;
+    let loaded = load_run(&args)?;
     let scenario = &loaded.scenario;
     let seed = args.seed.unwrap_or(scenario.simulation.seed);
     let _lock = claim_run_out(args.out.as_deref())?;
@@ -467,10 +486,35 @@ fn fit(args: FitArgs) -> Result<(), AppError> {
             Some((check, report))
         }
     };
+    let state = args
+        .state_at
+        .as_deref()
+        .map(|at| {
+            let at = match at {
+                "end" => log.end_ms,
+                time => fit::instant(&args.log, &options, "--state-at", time)?,
+            };
+            let max_wait_hours = match (
+                result.get("customers.patience.mean"),
+                result.get("customers.patience.sd"),
+            ) {
+                (Some(mean), Some(sd)) => mean.value() + 2.0 * sd.value(),
+                _ => 3.0 * base.customers.patience.mean() / 3_600_000.0,
+            };
+            Ok::<_, AppError>(fit::state::state_at(
+                &log,
+                at,
+                &base,
+                options.churn_days,
+                max_wait_hours,
+            ))
+        })
+        .transpose()?;
     fit::write_outputs(
         &result,
         &text,
         checked.as_ref().map(|(c, r)| (c, r.as_str())),
+        state.as_ref(),
         &args.out,
     )
     .map_err(|e| FitError::Output(format!("{}: {e}", args.out.display())))?;

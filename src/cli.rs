@@ -48,7 +48,7 @@ pub enum Command {
     BenchCase(BenchCaseArgs),
 }
 
-#[derive(Debug, clap::Args)]
+#[derive(Debug, Clone, clap::Args)]
 pub struct ScenarioArgs {
     /// The scenario file (TOML).
     pub scenario: PathBuf,
@@ -65,6 +65,10 @@ pub struct RunArgs {
     /// Random seed, 0 to 2^64-1, as runs.csv writes them (default: the scenario's simulation.seed).
     #[arg(long)]
     pub seed: Option<u64>,
+    /// Start from a forum's state (state.json from fit --state-at): its
+    /// open threads and members; simulation.horizon then runs from there.
+    #[arg(long, value_name = "STATE")]
+    pub from_state: Option<PathBuf>,
     /// Write summary.json and timeseries.csv (and questions.csv with --trace) here.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
@@ -255,6 +259,10 @@ pub struct FitArgs {
     /// A member has left after this long without an answer (retention).
     #[arg(long, value_name = "DURATION", default_value = "90d")]
     pub churn: String,
+    /// Also write DIR/state.json, the forum's state at TIME (default: the
+    /// log's end), for run --from-state.
+    #[arg(long, value_name = "TIME", num_args = 0..=1, default_missing_value = "end")]
+    pub state_at: Option<String>,
     /// Fit only the threads asked at or after TIME (RFC 3339, or naive with
     /// --timezone).
     #[arg(long, value_name = "TIME")]

@@ -784,3 +784,124 @@ fn the_example_post_log_is_what_its_readme_says() {
         assert_eq!(f["inside"], true, "{f}");
     }
 }
+
+/// `fit --state-at` on the Mercure log: the open threads are exactly the
+/// questions the simulation had unanswered at that moment and answered
+/// later (an asker who gives up leaves no post, so those who left are not
+/// in the log's state), with their ages; `run --from-state` starts on that
+/// hour of the week with that backlog and those members.
+#[test]
+fn the_state_at_a_moment_is_the_simulated_forums_and_a_run_starts_there() {
+    let fit = mercure();
+    let dir = fit.dir.join("state");
+    let log = fit.dir.join("run/posts.csv");
+    ok(&[
+        "fit",
+        log.to_str().unwrap(),
+        "--base",
+        "scenarios/mercure.toml",
+        "--replications",
+        "0",
+        "--state-at",
+        "2024-05-01T12:00:00Z",
+        "--out",
+        dir.to_str().unwrap(),
+        "-q",
+    ]);
+    let state: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("state.json")).unwrap()).unwrap();
+    assert_eq!(state["hour_of_week"], 60.0, "Wednesday 12:00");
+    // The truth, from the run's questions.csv: hours since 2024-01-01.
+    let at = 121.0 * 24.0 + 12.0;
+    let questions = std::fs::read_to_string(fit.dir.join("run/questions.csv")).unwrap();
+    let mut reader = csv::Reader::from_reader(questions.as_bytes());
+    let mut truth: Vec<f64> = Vec::new();
+    for row in reader.deserialize::<std::collections::HashMap<String, String>>() {
+        let row = row.unwrap();
+        let posted: f64 = row["posted_hours"].parse().unwrap();
+        let answered = row["first_response_hours"].parse::<f64>().ok();
+        if posted <= at && answered.is_some_and(|t| t > at) {
+            truth.push(at - posted);
+        }
+    }
+    truth.sort_by(f64::total_cmp);
+    let mut ages: Vec<f64> = state["open_threads"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["age_hours"].as_f64().unwrap())
+        .collect();
+    ages.sort_by(f64::total_cmp);
+    assert!(truth.len() > 20, "a backlog to test: {truth:?}");
+    assert_eq!(ages.len(), truth.len());
+    for (a, t) in ages.iter().zip(&truth) {
+        assert!((a - t).abs() < 1e-6, "{a} against {t}");
+    }
+    let members = state["members"].as_array().unwrap().len();
+    assert!(members > 150, "{members}");
+
+    let run = fit.dir.join("from-state");
+    let state_path = dir.join("state.json");
+    ok(&[
+        "run",
+        "scenarios/mercure.toml",
+        "--from-state",
+        state_path.to_str().unwrap(),
+        "--set",
+        "simulation.horizon=28d",
+        "--set",
+        "policy.intervention_delay=1h",
+        "--out",
+        run.to_str().unwrap(),
+        "-q",
+    ]);
+    let summary: Value =
+        serde_json::from_str(&std::fs::read_to_string(run.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["experts"]["initial"], members);
+    let series = std::fs::read_to_string(run.join("timeseries.csv")).unwrap();
+    let mut reader = csv::Reader::from_reader(series.as_bytes());
+    let first = reader
+        .deserialize::<std::collections::HashMap<String, String>>()
+        .map(Result::unwrap)
+        .find(|r| r["warmup"] == "false")
+        .unwrap();
+    assert_eq!(
+        (first["weekday"].as_str(), first["hour_of_day"].as_str()),
+        ("wed", "12")
+    );
+    // The hour's backlog: the state's, plus the hour's new questions, less
+    // the first responses and departures of the hour (at most its answers,
+    // escalations and customers gone).
+    let count = |key: &str| first[key].parse::<i64>().unwrap();
+    let backlog = count("backlog");
+    let most = truth.len() as i64 + count("posted");
+    let least = most
+        - count("answers_staff")
+        - count("answers_expert")
+        - count("escalations")
+        - count("exited")
+        - count("complained");
+    assert!((least..=most).contains(&backlog), "{first:?}");
+
+    // A bad state is refused with the field it gets wrong, exit 2.
+    let bad = fit.dir.join("bad-state.json");
+    let text = std::fs::read_to_string(&state_path).unwrap().replacen(
+        "\"topic\": \"",
+        "\"topic\": \"x-",
+        1,
+    );
+    std::fs::write(&bad, text).unwrap();
+    let out = entraide(&[
+        "run",
+        "scenarios/mercure.toml",
+        "--from-state",
+        bad.to_str().unwrap(),
+        "-q",
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("open_threads[0].topic: unknown topic \"x-"),
+        "{stderr}"
+    );
+}

@@ -29,6 +29,7 @@ pub mod simulated;
 pub mod special;
 mod stackexchange;
 mod staff;
+pub mod state;
 pub mod survival;
 pub mod tail;
 mod write;
@@ -127,28 +128,20 @@ pub fn read_log(path: &Path, options: &Options) -> Result<PostLog, FitError> {
         })
         .transpose()?;
     let roles_inferred = staff.is_some();
-    let window = |clock: &clock::Clock| -> Result<(Option<i64>, Option<i64>), FitError> {
-        let instant = |flag: &str, text: &Option<String>| {
-            text.as_deref()
-                .map(|t| {
-                    clock
-                        .parse(t)
-                        .map(|stamp| stamp.instant_ms)
-                        .map_err(|e| FitError::Input(format!("{flag} {t:?}: {e}")))
-                })
-                .transpose()
-        };
-        Ok((
-            instant("--since", &options.since)?,
-            instant("--until", &options.until)?,
-        ))
+    let instant_of = |flag: &str, text: &Option<String>| {
+        text.as_deref()
+            .map(|t| instant(path, options, flag, t))
+            .transpose()
     };
+    let (since, until) = (
+        instant_of("--since", &options.since)?,
+        instant_of("--until", &options.until)?,
+    );
     let file = std::fs::File::open(path).map_err(|e| FitError::Input(format!("{source}: {e}")))?;
     let input = std::io::BufReader::with_capacity(1 << 16, file);
     let read = if is_stack_exchange(path) {
         let clock =
             clock::Clock::naive_utc(options.timezone.as_deref()).map_err(FitError::Input)?;
-        let (since, until) = window(&clock)?;
         let builder = LogBuilder::new(
             &source,
             options.skip_bad_rows,
@@ -160,11 +153,26 @@ pub fn read_log(path: &Path, options: &Options) -> Result<PostLog, FitError> {
         .skip_dump_anomalies();
         stackexchange::read(input, &clock, builder)
     } else {
-        let (since, until) = window(&clock)?;
         let builder = LogBuilder::new(&source, options.skip_bad_rows, staff).window(since, until);
         read_csv::read(input, &clock, builder, roles_inferred)
     };
     read.map_err(|p| FitError::Input(p.describe(&source)))
+}
+
+/// `text` (the value of `flag`) as an instant, in ms since 1970, read as
+/// the log at `path` reads its times.
+pub fn instant(path: &Path, options: &Options, flag: &str, text: &str) -> Result<i64, FitError> {
+    let zone = options.timezone.as_deref();
+    let clock = if is_stack_exchange(path) {
+        clock::Clock::naive_utc(zone)
+    } else {
+        clock::Clock::new(zone)
+    }
+    .map_err(FitError::Input)?;
+    clock
+        .parse(text)
+        .map(|stamp| stamp.instant_ms)
+        .map_err(|e| FitError::Input(format!("{flag} {text:?}: {e}")))
 }
 
 /// A Stack Exchange dump (`Posts.xml`, or any `.xml`), else CSV.

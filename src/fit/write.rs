@@ -20,6 +20,7 @@ pub fn write_outputs(
     fit: &Fit,
     scenario: &str,
     check: Option<(&Check, &str)>,
+    state: Option<&crate::state::ForumState>,
     dir: &Path,
 ) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
@@ -32,6 +33,10 @@ pub fn write_outputs(
     ];
     if let Some((_, report)) = check {
         files.push(("report.html", report.to_string()));
+    }
+    if let Some(state) = state {
+        let text = serde_json::to_string_pretty(state).map_err(std::io::Error::other)?;
+        files.push(("state.json", text + "\n"));
     }
     for (name, text) in files {
         let mut file = AtomicFile::create(&dir.join(name))?;

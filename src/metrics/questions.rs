@@ -116,6 +116,12 @@ impl QuestionMetrics {
         counted
     }
 
+    /// A question of a forum's state, asked before the run: it is in the
+    /// backlog, and in no count of questions posted.
+    pub fn carried_over(&mut self, now: SimTime) {
+        self.backlog.add(now, 1);
+    }
+
     /// A question's first response, after `waited`: it leaves the backlog.
     pub fn first_response(
         &mut self,

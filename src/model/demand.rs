@@ -55,6 +55,12 @@ pub struct Demand {
 }
 
 impl Demand {
+    /// The next question's sequence number (its thread id), taken.
+    pub fn take_question_id(&mut self) -> u64 {
+        self.next_question_id += 1;
+        self.next_question_id - 1
+    }
+
     pub fn new(sc: &Scenario) -> Demand {
         Demand {
             profile: WeeklyProfile::new(&sc.demand.hourly_profile, &sc.demand.weekly_profile),
@@ -136,8 +142,7 @@ impl<O: Observer> World<'_, O> {
         needs_account: bool,
     ) -> Result<QuestionRef, Stop> {
         let now = self.now;
-        let id = self.demand.next_question_id;
-        self.demand.next_question_id += 1;
+        let id = self.demand.take_question_id();
         let counted = self.metrics.questions.posted(now);
         let r = self.questions.post(Question::new(
             id,

@@ -67,7 +67,18 @@ impl<O: Observer> World<'_, O> {
             topics = 1 << k;
         }
         let expert = Expert::new(activity_hours, engagement, topics, initial, self.now, rng);
-        self.members.join(expert);
+        self.join_expert(queue, expert, recruited_from);
+    }
+
+    /// `expert` joins the members now and starts their sessions.
+    pub(super) fn join_expert(
+        &mut self,
+        queue: &mut EventQueue<Event>,
+        expert: Expert,
+        recruited_from: Option<u64>,
+    ) {
+        let initial = recruited_from.is_none();
+        let id = self.members.join(expert);
         self.metrics.experts.joined(self.now, !initial);
         self.observer.expert_joined(id.0, recruited_from);
         self.schedule_next_session(queue, id);

@@ -73,6 +73,14 @@ impl Expert {
         }
     }
 
+    /// An expert with a past (a member of a forum's state): their answers
+    /// so far and the status level they earned (`thresholds`).
+    pub fn with_answers(mut self, answers: u64, thresholds: &[u32]) -> Expert {
+        self.answers = answers;
+        self.level = thresholds.partition_point(|&t| u64::from(t) <= answers);
+        self
+    }
+
     pub fn state(&self) -> ExpertState {
         self.state
     }

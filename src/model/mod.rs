@@ -27,6 +27,7 @@ mod priority;
 pub mod questions;
 mod roster;
 mod staff;
+mod start;
 pub mod weekly;
 
 use crate::engine::{EventQueue, Model, run_until};
@@ -68,6 +69,9 @@ pub enum Event {
     /// question they asked, which names them in the post log).
     ExpertRecruited(u64),
     HourEnded,
+    /// The lead-in is over: the forum's state is put in place and demand
+    /// begins (`run --from-state`).
+    StartFromState,
 }
 
 /// What one open question costs in memory, all told: its slot in the
@@ -244,9 +248,14 @@ impl<'a, O: Observer> World<'a, O> {
             roster: Roster::new(sc),
             progress_countdown: EVENTS_PER_PROGRESS,
         };
-        world.schedule_next_arrival(queue);
-        for _ in 0..sc.experts.initial {
-            world.add_expert(queue, None);
+        match &sc.start {
+            Some(start) => queue.schedule_at(SimTime::ZERO + start.at, Event::StartFromState),
+            None => {
+                world.schedule_next_arrival(queue);
+                for _ in 0..sc.experts.initial {
+                    world.add_expert(queue, None);
+                }
+            }
         }
         world.start_staff(queue);
         queue.schedule_in(SimDuration(MS_PER_HOUR), Event::HourEnded);
@@ -255,10 +264,24 @@ impl<'a, O: Observer> World<'a, O> {
 
     /// Streams a public post to the observer, if it keeps them.
     fn post(&mut self, thread: u64, topic: TopicId, kind: Kind, author: Author, accepted: bool) {
+        self.post_at(self.now, thread, topic, kind, author, accepted);
+    }
+
+    /// `post`, written at `at` (a question of a forum's state, asked
+    /// before the run's moment).
+    fn post_at(
+        &mut self,
+        at: SimTime,
+        thread: u64,
+        topic: TopicId,
+        kind: Kind,
+        author: Author,
+        accepted: bool,
+    ) {
         if self.observer.wants_posts() {
             self.observer.post(&Post {
                 thread,
-                at: self.now,
+                at,
                 author,
                 kind,
                 topic: topic.index(),
@@ -418,6 +441,7 @@ impl<O: Observer> Model for World<'_, O> {
             Event::BackOfficeResolved(r) => self.close(r, Outcome::ResolvedByBackOffice),
             Event::ExpertRecruited(asker) => self.add_expert(queue, Some(asker)),
             Event::HourEnded => self.on_hour_ended(queue),
+            Event::StartFromState => self.start_from_state(queue),
         }
         Ok(())
     }

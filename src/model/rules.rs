@@ -410,3 +410,68 @@ fn an_expert_sees_a_thread_with_probability_reads_over_the_sections_new_threads(
     // No demand of its own (this file's forum): every posted thread seen.
     assert_eq!(super::expert::exposure(&forum(&[])), [1.0]);
 }
+
+/// A forum's state: thread `A` (5 h old) has waited past the 3 h
+/// intervention delay and is open to staff at the state's moment (Monday
+/// 10:00); `B` (1 h old) when its delay has run, two hours later. Both are
+/// posted at their true ages.
+#[test]
+fn a_states_threads_keep_their_ages_and_their_delays_run_from_their_questions() {
+    let rows = from_state(
+        &["staff.teams.agents.count=1", "policy.intervention_delay=3h"],
+        &[("A", 5.0, 5.0), ("B", 1.0, 1.0)],
+    );
+    let picked = |posted: f64| {
+        rows.iter()
+            .find(|r| (r.posted_hours - posted).abs() < 1e-9)
+            .and_then(|r| r.picked_up_hours)
+    };
+    assert_eq!(picked(5.0), Some(10.0), "A at once");
+    assert_eq!(picked(9.0), Some(12.0), "B once its delay has run");
+}
+
+/// A state's asker who has waited 9.5 h of a 10 h patience chases half an
+/// hour into the run, then gives up after a fresh patience.
+#[test]
+fn a_states_asker_goes_on_with_the_wait_they_had_sat_through() {
+    let rows = from_state(
+        &[
+            r#"customers.patience={ dist = "constant", value = "10h" }"#,
+            "customers.max_chases=1",
+        ],
+        &[("C", 9.5, 9.5)],
+    );
+    let c = &rows[0];
+    assert_eq!(c.chases, 1);
+    assert_eq!(c.closed_hours, Some(10.0 + 0.5 + 10.0));
+    assert_eq!(c.outcome, "exited");
+}
+
+/// Runs the test forum with `sets`, started from a state at Monday 10:00
+/// with `threads` (name, age in hours, current wait in hours), and returns
+/// every question row.
+fn from_state(sets: &[&str], threads: &[(&str, f64, f64)]) -> Vec<QuestionRow> {
+    use crate::state::{FORMAT, ForumState, OpenThread};
+    let mut sc = forum(sets);
+    let state = ForumState {
+        format: FORMAT.into(),
+        at: "2024-01-01T10:00:00Z".into(),
+        hour_of_week: 10.0,
+        source: "rules".into(),
+        open_threads: threads
+            .iter()
+            .map(|&(_, age, waiting)| OpenThread {
+                topic: "general".into(),
+                age_hours: age,
+                chases: 0,
+                waiting_hours: waiting,
+            })
+            .collect(),
+        members: Vec::new(),
+    };
+    let start = crate::state::check(&state, &sc).unwrap_or_else(|p| panic!("{p:?}"));
+    crate::state::apply(&mut sc, start);
+    let mut trace = Trace::default();
+    super::simulate(&sc, 1, &mut trace);
+    trace.rows
+}

@@ -44,6 +44,7 @@ impl Scenario {
                 staff,
                 back_office,
                 policy,
+                start: None,
             },
             warnings,
             problems,

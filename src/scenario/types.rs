@@ -59,6 +59,9 @@ pub struct Scenario {
     pub staff: Staff,
     pub back_office: BackOffice,
     pub policy: Policy,
+    /// Where the run starts: a forum's state (`run --from-state`), or an
+    /// empty forum with `experts.initial` members (None).
+    pub start: Option<std::sync::Arc<crate::state::Start>>,
 }
 
 #[derive(Debug, Clone)]
