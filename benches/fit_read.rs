@@ -15,6 +15,8 @@
 //! Run: `cargo bench --bench fit_read` (300,000 posts, the long file about
 //! 500 MB). CI smoke-runs it with `-- --test` (12,000 posts).
 
+mod common;
+use common::peak_kib;
 use entraide::fit;
 use entraide::scenario;
 use std::io::{BufWriter, Write};
@@ -25,12 +27,6 @@ use std::time::Instant;
 const CHILD_FLAG: &str = "--child-fit";
 /// 2022-01-03T00:00:00Z, a Monday, in ms since the epoch.
 const START_MS: u64 = 1_641_168_000_000;
-
-fn peak_kib() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    line.split_whitespace().nth(1)?.parse().ok()
-}
 
 /// A small deterministic generator (SplitMix64): the file is the same on
 /// every machine, and the bench needs no seed plumbing.

@@ -18,6 +18,8 @@
 //! resident set (VmHWM, Linux); the bench fails if the long run's peak
 //! exceeds the short one's by more than 25 % + 4 MiB.
 
+mod common;
+use common::peak_kib;
 use entraide::model::{NoObserver, simulate};
 use entraide::output::csv_sink::CsvSink;
 use entraide::scenario;
@@ -27,12 +29,6 @@ use std::process::Command;
 
 const CHILD_FLAG: &str = "--child-years";
 const SCALE_FLAG: &str = "--child-scale";
-
-fn peak_kib() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    line.split_whitespace().nth(1)?.parse().ok()
-}
 
 /// In the child: simulate `years` of Mercure (without staff if `no_staff`:
 /// nobody confirms, questions pile up and time out), streaming the time

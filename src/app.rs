@@ -171,16 +171,8 @@ fn run_replicated(args: RunArgs, n: u32) -> Result<(), AppError> {
     let master = args.seed.unwrap_or(scenario.simulation.seed);
     let seeds = replicate::seeds(master, n);
     let _lock = claim_run_out(args.out.as_deref())?;
-    let hours = scenario.simulation.horizon.as_hours().ceil() as u64;
-    let bar = progress_bar(scenario.simulation.horizon, args.quiet);
     let out_dir = args.out.as_deref();
-    let mut sink = CsvSink::create(
-        out_dir,
-        trace_topics(args.trace, scenario),
-        on_progress(&bar),
-        hours,
-    )
-    .map_err(io_error(out_dir.unwrap_or(Path::new("."))))?;
+    let (bar, mut sink) = run_sink(&args, scenario)?;
     // With --out, every replication keeps its hourly series for the bands
     // (N x hours x 8 numbers); without, nothing is kept.
     let (summaries, series) = if out_dir.is_some() {
@@ -296,6 +288,24 @@ fn compare(args: CompareArgs) -> Result<(), AppError> {
     Ok(())
 }
 
+/// The progress bar and the files of a run (`--out`, `--trace`).
+fn run_sink(
+    args: &RunArgs,
+    scenario: &crate::scenario::Scenario,
+) -> Result<(ProgressBar, CsvSink), AppError> {
+    let hours = scenario.simulation.horizon.as_hours().ceil() as u64;
+    let bar = progress_bar(scenario.simulation.horizon, args.quiet);
+    let out_dir = args.out.as_deref();
+    let sink = CsvSink::create(
+        out_dir,
+        trace_topics(args.trace, scenario),
+        on_progress(&bar),
+        hours,
+    )
+    .map_err(io_error(out_dir.unwrap_or(Path::new("."))))?;
+    Ok((bar, sink))
+}
+
 /// The scenario of `run`, started from `--from-state` if given.
 fn load_run(args: &RunArgs) -> Result<Loaded, AppError> {
     let mut loaded = match &args.from_state {
@@ -320,16 +330,8 @@ fn run_once(args: RunArgs) -> Result<(), AppError> {
     let scenario = &loaded.scenario;
     let seed = args.seed.unwrap_or(scenario.simulation.seed);
     let _lock = claim_run_out(args.out.as_deref())?;
-    let hours = scenario.simulation.horizon.as_hours().ceil() as u64;
-    let bar = progress_bar(scenario.simulation.horizon, args.quiet);
     let out_dir = args.out.as_deref();
-    let mut sink = CsvSink::create(
-        out_dir,
-        trace_topics(args.trace, scenario),
-        on_progress(&bar),
-        hours,
-    )
-    .map_err(io_error(out_dir.unwrap_or(Path::new("."))))?;
+    let (bar, mut sink) = run_sink(&args, scenario)?;
     let summary = simulate(scenario, seed, &mut sink);
     bar.finish_and_clear();
     let sparkline = sink.sparkline.clone();

@@ -52,6 +52,7 @@ pub mod replicate;
 pub mod report;
 pub mod rng;
 pub mod scenario;
+pub mod special;
 pub mod state;
 pub mod stats;
 pub mod sweep;

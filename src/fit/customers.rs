@@ -14,7 +14,7 @@
 //! scenario's mean writing time (`experts.writing_time`, or the staff
 //! teams' mean `answer_time`) is taken off each censoring answer's time.
 
-use super::estimate::{Estimate, NotIdentified, Unit, wilson};
+use super::estimate::{Estimate, NotIdentified, Unit};
 use super::log::PostLog;
 use super::survival::censored_lognormal_mle;
 use crate::posts::{Kind, Role};
@@ -133,23 +133,19 @@ pub fn estimate(log: &PostLog, base: &Scenario) -> (Vec<Estimate>, Vec<NotIdenti
         "the most chases of any thread before its first response",
     ));
     if answered_threads > 0 {
-        estimates.push(Estimate::scalar(
+        estimates.push(Estimate::share(
             "customers.accept_probability",
-            accepted as f64 / answered_threads as f64,
-            wilson(accepted, answered_threads),
+            accepted,
             answered_threads,
-            Unit::Number,
-            "share of threads resolved by an answer whose asker marked one accepted; 95 % Wilson CI",
+            "share of threads resolved by an answer whose asker marked one accepted",
         ));
     }
     if old_threads > 0 {
-        estimates.push(Estimate::scalar(
+        estimates.push(Estimate::share(
             "log.never_answered_share",
-            never_answered as f64 / old_threads as f64,
-            wilson(never_answered, old_threads),
+            never_answered,
             old_threads,
-            Unit::Number,
-            "share of threads (posted more than a week before the log's end) with no answer or acknowledgement; 95 % Wilson CI",
+            "share of threads (posted more than a week before the log's end) with no answer or acknowledgement",
         ));
     }
     // Recruitment: askers who later answer someone else's thread, over the
@@ -184,13 +180,11 @@ pub fn estimate(log: &PostLog, base: &Scenario) -> (Vec<Estimate>, Vec<NotIdenti
         }
     }
     if askers > 0 {
-        estimates.push(Estimate::scalar(
+        estimates.push(Estimate::share(
             "customers.become_expert_probability",
-            recruited as f64 / askers as f64,
-            wilson(recruited, askers),
+            recruited,
             askers,
-            Unit::Number,
-            "share of answered askers who later answer someone else's thread; 95 % Wilson CI",
+            "share of answered askers who later answer someone else's thread",
         ));
     }
     if !delays.is_empty() {

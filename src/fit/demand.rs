@@ -15,9 +15,9 @@
 
 use super::estimate::{Estimate, NotIdentified, Num, Unit, wilson};
 use super::log::PostLog;
-use super::special::chi_square_sf;
 use crate::posts::Kind;
 use crate::scenario::Scenario;
+use crate::special::chi_square_sf;
 use crate::stats;
 
 const MS_PER_HOUR: i64 = 3_600_000;

@@ -61,6 +61,19 @@ impl Estimate {
         }
     }
 
+    /// A share: `successes` of `n`, with its Wilson interval (the
+    /// estimator's text says so).
+    pub fn share(path: &str, successes: u64, n: u64, estimator: &str) -> Estimate {
+        Estimate::scalar(
+            path,
+            successes as f64 / n as f64,
+            wilson(successes, n),
+            n,
+            Unit::Number,
+            &format!("{estimator}; 95 % Wilson CI"),
+        )
+    }
+
     pub fn profile(
         path: &str,
         values: Vec<f64>,

@@ -20,7 +20,7 @@
 //! - **Correct answers**: a member's answer is taken as right when it is
 //!   the thread's last answer and the asker did not chase after it.
 
-use super::estimate::{Estimate, NotIdentified, Unit, wilson};
+use super::estimate::{Estimate, NotIdentified, Unit};
 use super::figures::{
     member_answer_times, retention_days, retention_observations, top_decile_share,
 };
@@ -221,23 +221,19 @@ pub fn estimate(log: &PostLog, churn_days: f64) -> Experts {
         ));
     }
     if responded > 0 {
-        estimates.push(Estimate::scalar(
+        estimates.push(Estimate::share(
             "log.member_first_response_share",
-            by_members as f64 / responded as f64,
-            wilson(by_members, responded),
+            by_members,
             responded,
-            Unit::Number,
-            "share of responded threads whose first response is a member's; 95 % Wilson CI",
+            "share of responded threads whose first response is a member's",
         ));
     }
     if member_answers > 0 {
-        estimates.push(Estimate::scalar(
+        estimates.push(Estimate::share(
             "experts.correct_probability",
-            right as f64 / member_answers as f64,
-            wilson(right, member_answers),
+            right,
             member_answers,
-            Unit::Number,
-            "share of member answers that are their thread's last answer with no chase after (biased up: an asker out of chases leaves silently); 95 % Wilson CI",
+            "share of member answers that are their thread's last answer with no chase after (biased up: an asker out of chases leaves silently)",
         ));
     }
 

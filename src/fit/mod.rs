@@ -12,7 +12,7 @@
 //! Every estimate carries its estimator, its 95 % interval and its sample
 //! size (`estimate`); what the log cannot identify is listed with the
 //! reason and keeps the base scenario's value. docs/fit.md states each
-//! estimator. The statistics live apart from the log (`special`,
+//! estimator. The statistics live apart from the log (`crate::special`,
 //! `survival`, `tail`), tested on their own.
 
 pub mod check;
@@ -26,7 +26,6 @@ pub mod log;
 mod read_csv;
 pub mod report;
 pub mod simulated;
-pub mod special;
 mod stackexchange;
 mod staff;
 pub mod state;

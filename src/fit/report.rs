@@ -157,6 +157,28 @@ fn table(rows: &[Compared]) -> String {
     t
 }
 
+/// The log's line (blue, heavier) and the replications' mean (orange).
+fn log_and_simulated<'a>(
+    log_label: &'a str,
+    log: Vec<(f64, f64)>,
+    simulated: Vec<(f64, f64)>,
+) -> Vec<Line<'a>> {
+    vec![
+        Line {
+            label: log_label,
+            points: log,
+            color: BLUE,
+            width: 3,
+        },
+        Line {
+            label: "the fitted scenario (mean of the replications)",
+            points: simulated,
+            color: ORANGE,
+            width: 2,
+        },
+    ]
+}
+
 /// A band's (x, low, high) points.
 type Band = Vec<(f64, f64, f64)>;
 
@@ -204,20 +226,7 @@ fn first_response_chart(log: &Figures, sims: &[&Figures]) -> Result<String, Stri
         y_label: "share of threads",
         y_scale: Scale::Share,
         y_max: Some(1.0),
-        lines: vec![
-            Line {
-                label: "the log",
-                points: log_points,
-                color: BLUE,
-                width: 3,
-            },
-            Line {
-                label: "the fitted scenario (mean of the replications)",
-                points: sim_points,
-                color: ORANGE,
-                width: 2,
-            },
-        ],
+        lines: log_and_simulated("the log", log_points, sim_points),
         bands: vec![(band, ORANGE)],
         ..LineChart::default()
     }
@@ -248,20 +257,7 @@ fn retention_chart(log: &Figures, sims: &[&Figures]) -> Result<String, String> {
         x_scale: Scale::Count,
         y_scale: Scale::Share,
         y_max: Some(1.0),
-        lines: vec![
-            Line {
-                label: "the log (Kaplan–Meier)",
-                points: log_points,
-                color: BLUE,
-                width: 3,
-            },
-            Line {
-                label: "the fitted scenario (mean of the replications)",
-                points: sim_points,
-                color: ORANGE,
-                width: 2,
-            },
-        ],
+        lines: log_and_simulated("the log (Kaplan–Meier)", log_points, sim_points),
         bands: vec![(log_band, BLUE), (band, ORANGE)],
         ..LineChart::default()
     }
@@ -286,20 +282,7 @@ fn volume_chart(log: &Figures, sims: &[&Figures]) -> Result<String, String> {
         y_label: "questions per week in that hour",
         x_scale: Scale::Weekday,
         y_scale: Scale::Real,
-        lines: vec![
-            Line {
-                label: "the log",
-                points: log_points,
-                color: BLUE,
-                width: 3,
-            },
-            Line {
-                label: "the fitted scenario (mean of the replications)",
-                points: mean,
-                color: ORANGE,
-                width: 2,
-            },
-        ],
+        lines: log_and_simulated("the log", log_points, mean),
         bands: vec![(band, ORANGE)],
         ..LineChart::default()
     }

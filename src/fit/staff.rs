@@ -19,7 +19,7 @@
 //! - **Head count.** Members who posted in the log's last 28 days.
 
 use super::clock::Stamp;
-use super::estimate::{Estimate, NotIdentified, Unit, wilson};
+use super::estimate::{Estimate, NotIdentified, Unit};
 use super::log::{Post, PostLog};
 use crate::posts::{Kind, Role};
 use crate::scenario::Scenario;
@@ -81,13 +81,11 @@ pub fn estimate(log: &PostLog, base: &Scenario) -> Staff {
         }
     }
     if responded > 0 {
-        estimates.push(Estimate::scalar(
+        estimates.push(Estimate::share(
             "log.staff_first_response_share",
-            by_staff as f64 / responded as f64,
-            wilson(by_staff, responded),
+            by_staff,
             responded,
-            Unit::Number,
-            "share of responded threads whose first response is staff's; 95 % Wilson CI",
+            "share of responded threads whose first response is staff's",
         ));
     }
     let low_quantile = "2nd percentile of the thread's age at staff's first response (no member answered first), \

@@ -14,7 +14,7 @@
 //! Ignoring the censored times, or taking them as answered, biases both
 //! fits low: the long waits are exactly the ones the log cuts short.
 
-use super::special::{LN_SQRT_2PI, Quadratic, ln_normal_pdf, ln_normal_sf, maximise_2d};
+use crate::special::{LN_SQRT_2PI, Quadratic, ln_normal_pdf, ln_normal_sf, maximise_2d};
 
 /// Φ⁻¹(0.975), for the 95 % intervals.
 const Z_975: f64 = 1.959_963_984_540_054;

@@ -14,10 +14,10 @@
 //! that are not finite and positive (members who never answered) are left
 //! out, since neither model puts mass there.
 
-use super::special::{erfc, ln_normal_pdf, ln_normal_sf, maximise_2d};
 use super::survival::{
     LogSample, inverse_information, lognormal_event_terms, lognormal_survival_term,
 };
+use crate::special::{erfc, ln_normal_pdf, ln_normal_sf, maximise_2d};
 
 /// The smallest tail an xmin may leave: below it α is noise.
 const MIN_TAIL: usize = 10;
