@@ -313,7 +313,8 @@ fn load_run(args: &RunArgs) -> Result<Loaded, AppError> {
         // the scenario's warm-up ("the next four weeks") is then fine.
         Some(_) => {
             let mut scenario = args.scenario.clone();
-            scenario.sets.insert(0, "simulation.warmup=0s".into());
+            // Last, so that it wins: the lead-in is the warm-up anyway.
+            scenario.sets.push("simulation.warmup=0s".into());
             load(&scenario, args.quiet)?
         }
         None => load(&args.scenario, args.quiet)?,

@@ -22,6 +22,8 @@ pub const FORMAT: &str = "entraide-state/1";
 /// gone, and a state that kept them would need a long lead-in.
 pub const MAX_AGE_HOURS: f64 = 28.0 * 24.0;
 const MS_PER_WEEK: u64 = 7 * 24 * MS_PER_HOUR;
+/// More answers than a member could write in a lifetime are an error.
+const MAX_ANSWERS: u64 = 1_000_000_000;
 
 /// `state.json`, as written and read.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -140,6 +142,13 @@ pub fn check(state: &ForumState, scenario: &Scenario) -> Result<Start, Vec<Strin
         }
         found
     };
+    let most = scenario.simulation.max_open_questions;
+    if state.open_threads.len() as u64 > most {
+        problems.push(format!(
+            "open_threads: {} threads, more than simulation.max_open_questions ({most})",
+            state.open_threads.len()
+        ));
+    }
     let mut threads = Vec::new();
     for (i, t) in state.open_threads.iter().enumerate() {
         let topic = topic_of(format!("open_threads[{i}].topic"), &t.topic, &mut problems);
@@ -171,6 +180,12 @@ pub fn check(state: &ForumState, scenario: &Scenario) -> Result<Start, Vec<Strin
             if let Some(k) = topic_of(format!("members[{i}].topics[{j}]"), name, &mut problems) {
                 mask |= 1 << k;
             }
+        }
+        if m.answers > MAX_ANSWERS {
+            problems.push(format!(
+                "members[{i}].answers: expected at most {MAX_ANSWERS}, found {}",
+                m.answers
+            ));
         }
         if m.topics.is_empty() {
             problems.push(format!("members[{i}].topics: expected at least one topic"));
@@ -272,7 +287,7 @@ mod tests {
         let mut bad = state(
             vec![thread("roaming", 10.0), thread("billing", 1e6)],
             vec![Member {
-                answers: 3,
+                answers: u64::MAX,
                 answers_last_30d: 1,
                 topics: vec![],
                 activity_hours: -1.0,
@@ -285,6 +300,7 @@ mod tests {
             "format: expected \"entraide-state/1\"",
             "open_threads[0].topic: unknown topic \"roaming\"",
             "open_threads[1].age_hours: expected 0 to 672 hours",
+            "members[0].answers: expected at most 1000000000",
             "members[0].topics: expected at least one topic",
             "members[0].activity_hours: expected a positive number of hours",
         ] {

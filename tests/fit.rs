@@ -848,7 +848,7 @@ fn the_state_at_a_moment_is_the_simulated_forums_and_a_run_starts_there() {
         "--from-state",
         state_path.to_str().unwrap(),
         "--set",
-        "simulation.horizon=28d",
+        "simulation.horizon=27d",
         "--set",
         "policy.intervention_delay=1h",
         "--out",
@@ -858,6 +858,12 @@ fn the_state_at_a_moment_is_the_simulated_forums_and_a_run_starts_there() {
     let summary: Value =
         serde_json::from_str(&std::fs::read_to_string(run.join("summary.json")).unwrap()).unwrap();
     assert_eq!(summary["experts"]["initial"], members);
+    // The members' survival counts from the state's moment: 27 days, weeks
+    // 0 to 3 (from time zero, with the 2.5-day lead-in, weeks 0 to 4).
+    let survival = summary["experts"]["initial_cohort_survival"]
+        .as_array()
+        .unwrap();
+    assert_eq!(survival.len(), 4, "{survival:?}");
     let series = std::fs::read_to_string(run.join("timeseries.csv")).unwrap();
     let mut reader = csv::Reader::from_reader(series.as_bytes());
     let first = reader
@@ -904,4 +910,42 @@ fn the_state_at_a_moment_is_the_simulated_forums_and_a_run_starts_there() {
         stderr.contains("open_threads[0].topic: unknown topic \"x-"),
         "{stderr}"
     );
+}
+
+/// A log without a topic column still gives a state its fitted scenario
+/// can start from: threads and members take the scenario's topics.
+#[test]
+fn a_log_without_topics_gives_a_state_that_runs() {
+    let mut text = String::from(HEADER);
+    text += &good_rows();
+    // One thread still waiting at the log's end.
+    text += "99,q99,c99,customer,2024-02-28T23:00:00Z,question\n";
+    let (code, stderr) = fit_text(
+        "state-topicless",
+        &text,
+        &["--state-at", "--replications", "0"],
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+    let out = std::env::temp_dir().join(format!(
+        "entraide-test-{}-fit-bad-state-topicless/out",
+        std::process::id()
+    ));
+    let state: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("state.json")).unwrap()).unwrap();
+    assert_eq!(
+        state["open_threads"].as_array().map(Vec::len),
+        Some(1),
+        "{state}"
+    );
+    assert!(!state["members"].as_array().unwrap().is_empty(), "{state}");
+    let (scenario, state_path) = (out.join("scenario.toml"), out.join("state.json"));
+    ok(&[
+        "run",
+        scenario.to_str().unwrap(),
+        "--from-state",
+        state_path.to_str().unwrap(),
+        "--set",
+        "simulation.horizon=7d",
+        "-q",
+    ]);
 }

@@ -40,6 +40,11 @@ pub fn state_at(
     churn_days: f64,
     max_wait_hours: f64,
 ) -> ForumState {
+    let topic_names: Vec<String> = if log.topics.is_empty() {
+        base.demand.topics.iter().map(|t| t.name.clone()).collect()
+    } else {
+        log.topics.clone()
+    };
     let mut open = Vec::new();
     // Per member: (answers so far, in the last 30 days, first answer, last
     // answer, topics bit set).
@@ -51,7 +56,10 @@ pub fn state_at(
         if question.at.instant_ms > at {
             continue;
         }
-        let topic_bit = question.topic.map_or(0, |k| 1u64 << k.min(63));
+        // A thread without a topic is the fitted scenario's first (as
+        // demand counts it); a log without topics has the base's.
+        let topic_index = usize::from(question.topic.unwrap_or(0));
+        let topic_bit = 1u64 << topic_index.min(63);
         for p in posts.iter().filter(|p| p.at.instant_ms <= at) {
             if p.role == Role::Expert && p.kind == Kind::Answer {
                 let m =
@@ -94,10 +102,7 @@ pub fn state_at(
             continue;
         }
         open.push(OpenThread {
-            topic: question
-                .topic
-                .and_then(|k| log.topics.get(usize::from(k)).cloned())
-                .unwrap_or_else(|| "other".into()),
+            topic: topic_names[topic_index.min(topic_names.len() - 1)].clone(),
             age_hours,
             chases: asked.len().saturating_sub(1) as u32,
             waiting_hours,
@@ -125,9 +130,10 @@ pub fn state_at(
         .map(|m| Member {
             answers: m.0,
             answers_last_30d: m.1,
-            topics: (0..log.topics.len())
-                .filter(|&k| m.4 & (1 << k.min(63)) != 0)
-                .map(|k| log.topics[k].clone())
+            // A log without topics cannot say a member's: all of them.
+            topics: (0..topic_names.len())
+                .filter(|&k| log.topics.is_empty() || m.4 & (1 << k.min(63)) != 0)
+                .map(|k| topic_names[k].clone())
                 .collect(),
             activity_hours: mean_hours * rate(m) / mean_rate,
         })

@@ -25,6 +25,9 @@ pub struct ExpertMetrics {
     answers_measured: Vec<u64>,
     /// Answers posted this hour, for the time series.
     pub(super) hour_answers: u64,
+    /// When the initial cohort joined: time zero, or a forum state's
+    /// moment after its lead-in. Their retention is counted from there.
+    cohort_joined: Option<SimTime>,
 }
 
 impl ExpertMetrics {
@@ -37,6 +40,7 @@ impl ExpertMetrics {
             departed: 0,
             answers_measured: Vec::new(),
             hour_answers: 0,
+            cohort_joined: None,
         }
     }
 
@@ -45,6 +49,9 @@ impl ExpertMetrics {
     pub fn joined(&mut self, now: SimTime, recruited: bool) {
         if recruited && self.warmup.counts(now) {
             self.joined += 1;
+        }
+        if !recruited && self.cohort_joined.is_none() {
+            self.cohort_joined = Some(now);
         }
         self.answers_measured.push(0);
         self.active.add(now, 1);
@@ -86,8 +93,9 @@ impl ExpertMetrics {
     ) -> summary::Experts {
         let warmup_end = self.warmup.end();
         let initial: Vec<&ExpertAtEnd> = experts.iter().filter(|x| x.initial).collect();
+        let cohort_joined = self.cohort_joined.unwrap_or(SimTime::ZERO);
         let retention = |days: u64| -> Option<f64> {
-            let at = SimTime(days * MS_PER_DAY);
+            let at = cohort_joined + SimDuration(days * MS_PER_DAY);
             if end < at || initial.is_empty() {
                 return None;
             }
@@ -115,13 +123,13 @@ impl ExpertMetrics {
         let months = measured.as_days() / 30.4375;
         let mut departures: Vec<f64> = initial
             .iter()
-            .filter_map(|x| x.departed_at.map(|d| d.as_days()))
+            .filter_map(|x| x.departed_at.map(|d| d.since(cohort_joined).as_days()))
             .collect();
         departures.sort_by(f64::total_cmp);
         let initial_cohort_survival = if initial.is_empty() {
             Vec::new()
         } else {
-            (0..=(end.as_days() / 7.0).floor() as u64)
+            (0..=(end.since(cohort_joined).as_days() / 7.0).floor() as u64)
                 .map(|week| {
                     let day = (week * 7) as f64;
                     let gone = departures.partition_point(|&d| d <= day);
