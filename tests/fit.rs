@@ -62,14 +62,19 @@ fn simulate_and_fit(name: &str, sets: &[&str], fit_args: &[&str]) -> Fitted {
     ];
     args.extend_from_slice(fit_args);
     ok(&args);
-    let json =
-        serde_json::from_str(&std::fs::read_to_string(out.join("fit.json")).unwrap()).unwrap();
+    let json = read_json(&out.join("fit.json"));
     let scenario = std::fs::read_to_string(out.join("scenario.toml")).unwrap();
     Fitted {
         json,
         scenario,
         dir,
     }
+}
+
+/// A JSON file the run or fit wrote.
+fn read_json(path: &std::path::Path) -> Value {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 fn estimate<'a>(fit: &'a Fitted, path: &str) -> &'a Value {
@@ -449,6 +454,16 @@ fn fit_text(name: &str, text: &str, extra: &[&str]) -> (Option<i32>, String) {
     fit_file(&format!("{name}.csv"), text, extra)
 }
 
+/// Where `fit_text(name, ..)` wrote its outputs.
+fn fit_text_out(name: &str) -> PathBuf {
+    std::env::temp_dir()
+        .join(format!(
+            "entraide-test-{}-fit-bad-{name}",
+            std::process::id()
+        ))
+        .join("out")
+}
+
 /// Fits `text`, written as `file_name` (its extension picks the format).
 fn fit_file(file_name: &str, text: &str, extra: &[&str]) -> (Option<i32>, String) {
     let name = file_name.split('.').next().unwrap();
@@ -553,14 +568,7 @@ fn skip_bad_rows_skips_and_counts_them() {
     assert_eq!(code, Some(2), "{stderr}");
     let (code, stderr) = fit_text("skipped", &text, &["--skip-bad-rows"]);
     assert_eq!(code, Some(0), "{stderr}");
-    let json: Value = serde_json::from_str(
-        &std::fs::read_to_string(std::env::temp_dir().join(format!(
-            "entraide-test-{}-fit-bad-skipped/out/fit.json",
-            std::process::id()
-        )))
-        .unwrap(),
-    )
-    .unwrap();
+    let json: Value = read_json(&fit_text_out("skipped").join("fit.json"));
     assert_eq!(json["skipped_rows"], 2, "{json}");
     assert_eq!(json["threads"], 30);
 }
@@ -584,14 +592,7 @@ fn roles_can_come_from_a_list_of_staff_ids() {
         &["--staff-authors", staff.to_str().unwrap()],
     );
     assert_eq!(code, Some(0), "{stderr}");
-    let json: Value = serde_json::from_str(
-        &std::fs::read_to_string(std::env::temp_dir().join(format!(
-            "entraide-test-{}-fit-bad-staff-list/out/fit.json",
-            std::process::id()
-        )))
-        .unwrap(),
-    )
-    .unwrap();
+    let json: Value = read_json(&fit_text_out("staff-list").join("fit.json"));
     let share = &json["estimates"]["log.staff_first_response_share"];
     assert_eq!(share["value"], 0.5, "{json}");
     assert_eq!(share["n"], 40);
@@ -651,8 +652,7 @@ fn a_stack_exchange_dump_is_read_with_its_tags_and_accepted_answers() {
         out.to_str().unwrap(),
         "-q",
     ]);
-    let json: Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("fit.json")).unwrap()).unwrap();
+    let json: Value = read_json(&out.join("fit.json"));
     assert_eq!(json["threads"], questions.len(), "{json}");
     assert_eq!(json["posts"], rows_of("1") + rows_of("2") - anomalies);
     assert_eq!(json["skipped_rows"], anomalies);
@@ -692,8 +692,7 @@ fn a_stack_exchange_dump_is_read_with_its_tags_and_accepted_answers() {
         out.to_str().unwrap(),
         "-q",
     ]);
-    let json: Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("fit.json")).unwrap()).unwrap();
+    let json: Value = read_json(&out.join("fit.json"));
     let staff_share = &json["estimates"]["log.staff_first_response_share"];
     assert_eq!(staff_share["value"].as_f64(), Some(0.0), "{staff_share}");
     let fitted = out.join("scenario.toml");
@@ -774,10 +773,7 @@ fn the_example_post_log_is_what_its_readme_says() {
     let mut fit = relocated(&commands[1]);
     fit.push("-q".into());
     ok(&fit.iter().map(String::as_str).collect::<Vec<_>>());
-    let json: Value = serde_json::from_str(
-        &std::fs::read_to_string(dir.join("small-forum-fit/fit.json")).unwrap(),
-    )
-    .unwrap();
+    let json: Value = read_json(&dir.join("small-forum-fit/fit.json"));
     let figures = json["check"]["figures"].as_array().unwrap();
     assert!(!figures.is_empty());
     for f in figures {
@@ -808,8 +804,7 @@ fn the_state_at_a_moment_is_the_simulated_forums_and_a_run_starts_there() {
         dir.to_str().unwrap(),
         "-q",
     ]);
-    let state: Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.join("state.json")).unwrap()).unwrap();
+    let state: Value = read_json(&dir.join("state.json"));
     assert_eq!(state["hour_of_week"], 60.0, "Wednesday 12:00");
     // The truth, from the run's questions.csv: hours since 2024-01-01.
     let at = 121.0 * 24.0 + 12.0;
@@ -855,8 +850,7 @@ fn the_state_at_a_moment_is_the_simulated_forums_and_a_run_starts_there() {
         run.to_str().unwrap(),
         "-q",
     ]);
-    let summary: Value =
-        serde_json::from_str(&std::fs::read_to_string(run.join("summary.json")).unwrap()).unwrap();
+    let summary: Value = read_json(&run.join("summary.json"));
     assert_eq!(summary["experts"]["initial"], members);
     // The members' survival counts from the state's moment: 27 days, weeks
     // 0 to 3 (from time zero, with the 2.5-day lead-in, weeks 0 to 4).
@@ -926,12 +920,8 @@ fn a_log_without_topics_gives_a_state_that_runs() {
         &["--state-at", "--replications", "0"],
     );
     assert_eq!(code, Some(0), "{stderr}");
-    let out = std::env::temp_dir().join(format!(
-        "entraide-test-{}-fit-bad-state-topicless/out",
-        std::process::id()
-    ));
-    let state: Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("state.json")).unwrap()).unwrap();
+    let out = fit_text_out("state-topicless");
+    let state: Value = read_json(&out.join("state.json"));
     assert_eq!(
         state["open_threads"].as_array().map(Vec::len),
         Some(1),

@@ -110,7 +110,7 @@ impl Fit {
 /// Reads a post log (CSV), checking every row.
 pub fn read_log(path: &Path, options: &Options) -> Result<PostLog, FitError> {
     let source = path.display().to_string();
-    let clock = clock::Clock::new(options.timezone.as_deref()).map_err(FitError::Input)?;
+    let clock = clock_for(path, options)?;
     let staff = options
         .staff_authors
         .as_deref()
@@ -139,8 +139,6 @@ pub fn read_log(path: &Path, options: &Options) -> Result<PostLog, FitError> {
     let file = std::fs::File::open(path).map_err(|e| FitError::Input(format!("{source}: {e}")))?;
     let input = std::io::BufReader::with_capacity(1 << 16, file);
     let read = if is_stack_exchange(path) {
-        let clock =
-            clock::Clock::naive_utc(options.timezone.as_deref()).map_err(FitError::Input)?;
         let builder = LogBuilder::new(
             &source,
             options.skip_bad_rows,
@@ -161,17 +159,22 @@ pub fn read_log(path: &Path, options: &Options) -> Result<PostLog, FitError> {
 /// `text` (the value of `flag`) as an instant, in ms since 1970, read as
 /// the log at `path` reads its times.
 pub fn instant(path: &Path, options: &Options, flag: &str, text: &str) -> Result<i64, FitError> {
+    clock_for(path, options)?
+        .parse(text)
+        .map(|stamp| stamp.instant_ms)
+        .map_err(|e| FitError::Input(format!("{flag} {text:?}: {e}")))
+}
+
+/// How the log at `path` reads its times: a dump's are naive UTC, a CSV's
+/// RFC 3339 (naive ones in `--timezone`).
+fn clock_for(path: &Path, options: &Options) -> Result<clock::Clock, FitError> {
     let zone = options.timezone.as_deref();
-    let clock = if is_stack_exchange(path) {
+    if is_stack_exchange(path) {
         clock::Clock::naive_utc(zone)
     } else {
         clock::Clock::new(zone)
     }
-    .map_err(FitError::Input)?;
-    clock
-        .parse(text)
-        .map(|stamp| stamp.instant_ms)
-        .map_err(|e| FitError::Input(format!("{flag} {text:?}: {e}")))
+    .map_err(FitError::Input)
 }
 
 /// A Stack Exchange dump (`Posts.xml`, or any `.xml`), else CSV.

@@ -160,8 +160,10 @@ fn hour_of_week(log: &PostLog, at: i64) -> f64 {
         .max_by_key(|p| p.at.instant_ms)
         .map_or(0, |p| p.at.local_ms - p.at.instant_ms);
     let local = at + offset;
-    let week = 7 * 24 * 3_600_000i64;
-    // 1970-01-01 was a Thursday: Monday 1969-12-29 starts a week.
-    let since_monday = (local + 3 * 24 * 3_600_000).rem_euclid(week);
-    since_monday as f64 / MS_PER_HOUR
+    let stamp = super::clock::Stamp {
+        instant_ms: at,
+        local_ms: local,
+    };
+    // The whole hours from the clock, and the minutes into this one.
+    stamp.hour_of_week() as f64 + local.rem_euclid(MS_PER_HOUR as i64) as f64 / MS_PER_HOUR
 }
