@@ -453,28 +453,39 @@ fn fit(args: FitArgs) -> Result<(), AppError> {
     };
     let base = crate::scenario::from_tree(base_tree.clone(), &base_name, &[])?.scenario;
     let log = fit::read_log(&args.log, &options)?;
-    let result = fit::fit(&log, &base, &options);
-    let text = fit::scenario_text(&result, &base_tree, &base_name);
+    let mut result = fit::fit(&log, &base, &options);
     // The written scenario must run as is: read it back as `run` would.
-    let fitted = crate::scenario::parse(&text, "scenario.toml", &[]).map_err(|e| {
-        AppError::Failed(format!(
-            "the fitted scenario does not validate (a bug in fit): {e}"
-        ))
-    })?;
+    let render = |result: &fit::Fit| {
+        let text = fit::scenario_text(result, &base_tree, &base_name);
+        crate::scenario::parse(&text, "scenario.toml", &[])
+            .map(|fitted| (text, fitted))
+            .map_err(|e| {
+                AppError::Failed(format!(
+                    "the fitted scenario does not validate (a bug in fit): {e}"
+                ))
+            })
+    };
+    let (mut text, mut fitted) = render(&result)?;
+    let check_options = fit::CheckOptions {
+        replications: args.replications,
+        seed: args.seed,
+        threads: args.threads,
+    };
+    if args.replications > 0 {
+        fit::calibrate_decay(&mut result, &log, &fitted.scenario, &options, check_options)
+            .map_err(AppError::Failed)?;
+        (text, fitted) = render(&result)?;
+    } else {
+        result.not_identified.push(fit::estimate::NotIdentified {
+            path: "experts.engagement.daily_decay".into(),
+            reason: "calibrated by simulation, which --replications 0 turns off".into(),
+        });
+    }
     let checked = match args.replications {
         0 => None,
-        replications => {
-            let check = fit::check(
-                &log,
-                &fitted.scenario,
-                &options,
-                fit::CheckOptions {
-                    replications,
-                    seed: args.seed,
-                    threads: args.threads,
-                },
-            )
-            .map_err(AppError::Failed)?;
+        _ => {
+            let check = fit::check(&log, &fitted.scenario, &options, check_options)
+                .map_err(AppError::Failed)?;
             let report = fit::report::page(&fit::report::Inputs {
                 source: &result.source,
                 posts: result.posts,

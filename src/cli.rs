@@ -271,7 +271,9 @@ pub struct FitArgs {
     #[arg(long, value_name = "TIME")]
     pub until: Option<String>,
     /// Runs of the fitted scenario, each as long as the log, compared with
-    /// the log in DIR/report.html and fit.json's `check` (0: no check).
+    /// the log in DIR/report.html and fit.json's `check`; as many again,
+    /// per candidate, calibrate the daily engagement decay to the log's
+    /// retention (0: neither).
     #[arg(long, value_name = "N", default_value_t = 10)]
     pub replications: u32,
     /// The master seed of those runs (the seeds of run --replications).

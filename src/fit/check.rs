@@ -34,6 +34,8 @@ pub struct Check {
 pub enum Unit {
     Share,
     PerWeek,
+    /// A relative change, such as +2 %.
+    Change,
 }
 
 /// One compared figure.
@@ -104,6 +106,15 @@ pub fn compare(log: &Figures, simulated: &[Option<Figures>]) -> Vec<Compared> {
         );
     }
     push(
+        "answers_after_acceptance".into(),
+        format!(
+            "change in a member's answers in the {} days after an accepted answer",
+            super::engagement::WINDOW_DAYS
+        ),
+        Unit::Change,
+        &|f| f.after_acceptance.map(|e| e.change),
+    );
+    push(
         "questions_per_week".into(),
         "questions per week".into(),
         Unit::PerWeek,
@@ -138,6 +149,7 @@ fn compared(key: String, label: String, unit: Unit, log: f64, simulated: Vec<f64
     let (floor, ceiling) = match unit {
         Unit::Share => (0.0, 1.0),
         Unit::PerWeek => (0.0, f64::INFINITY),
+        Unit::Change => (-1.0, f64::INFINITY),
     };
     let prediction_interval = (r > 1).then(|| {
         let half = stats::t_975(r as u64 - 1) * scale;

@@ -264,21 +264,64 @@ pub fn estimate(log: &PostLog, churn_days: f64) -> Experts {
         Unit::Count,
         "members whose first post in the log is a question of their own",
     ));
-    for weight in [
-        "daily_decay",
-        "accepted",
-        "confirmed",
-        "promoted",
-        "preempted",
-        "overloaded",
-        "chased",
-        "initial",
-        "newcomer",
-        "leave_below",
+    // Recognition: how members answer after it (`engagement`).
+    let window = super::engagement::WINDOW_DAYS;
+    if let Some(e) = super::engagement::after_acceptance(log) {
+        estimates.push(Estimate::scalar(
+            "log.answers_after_acceptance",
+            e.change,
+            Some(e.interval()),
+            e.answers,
+            Unit::Number,
+            &format!(
+                "relative change in a member's answers in the {window} days after an accepted answer, against a right-looking \
+                 answer not accepted, each over the member's answers in the {window} days before; {} members; \
+                 delta-method CI with members as clusters",
+                e.members
+            ),
+        ));
+    }
+    for (weight, reason) in [
+        (
+            "accepted",
+            "the log shows the change in a member's answering after an acceptance (log.answers_after_acceptance), which is \
+             the weight over the member's engagement; engagement is not in the log, so the weight is not identified; \
+             fit's check compares the change with the fitted scenario's",
+        ),
+        (
+            "confirmed",
+            "staff confirm the answers they get to, and which they get to follows their load, not chance, so confirmed and \
+             unconfirmed answers are not comparable",
+        ),
+        (
+            "promoted",
+            "reaching a level happens at a fixed answer count, so its effect cannot be told apart from the member's own trend without a discontinuity design, which fit does not attempt",
+        ),
+        (
+            "preempted",
+            "who saw a pre-empted thread leaves no post, and a log under one delay policy has no comparison of policies",
+        ),
+        ("chased", "who saw a chased thread leaves no post"),
+        (
+            "overloaded",
+            "how many members are online leaves no post, so the waiting questions per online member are unknown",
+        ),
+        (
+            "initial",
+            "engagement is not in the log; only changes relative to it are",
+        ),
+        (
+            "newcomer",
+            "engagement is not in the log; only changes relative to it are",
+        ),
+        (
+            "leave_below",
+            "engagement is not in the log; the departure threshold only sets the scale of the other weights",
+        ),
     ] {
         not_identified.push(NotIdentified {
             path: format!("experts.engagement.{weight}"),
-            reason: "engagement is not observed; identifying its weights needs members' activity before and after each event, which fit does not estimate yet".into(),
+            reason: reason.into(),
         });
     }
     Experts {

@@ -1,7 +1,8 @@
 //! The figures `fit`'s report compares between the log and simulated
 //! forums: the first-response distribution, the share of first responses
 //! by members, the most active tenth's share of member answers, member
-//! retention, and the volume by hour of week. One function computes them
+//! retention, the volume by hour of week, and how members answer after an
+//! accepted answer (`engagement`). One function computes them
 //! from any `PostLog`, so the log and each simulated replication go
 //! through the very same estimator, and a discrepancy is the model's, not
 //! the measurement's.
@@ -9,6 +10,7 @@
 //! The helpers here (`member_answer_times`, `top_decile_share`,
 //! `retention_observations`) are also the estimators' (`experts`).
 
+use super::engagement::{Effect, after_acceptance};
 use super::log::PostLog;
 use super::survival::kaplan_meier;
 use crate::posts::{Kind, Role};
@@ -48,6 +50,8 @@ pub struct Figures {
     /// Questions per week posted in each hour of the week (local clock,
     /// Monday 00:00 first).
     pub questions_by_hour_of_week: Vec<f64>,
+    /// The change in a member's answering after an accepted answer.
+    pub after_acceptance: Option<Effect>,
 }
 
 /// The figures of `log`, with `churn_days` without an answer as a
@@ -100,6 +104,7 @@ pub fn figures(log: &PostLog, churn_days: f64) -> Figures {
             })
             .collect(),
         questions_by_hour_of_week: by_hour.iter().map(|&c| c as f64 / weeks).collect(),
+        after_acceptance: after_acceptance(log),
     }
 }
 

@@ -18,7 +18,9 @@
 pub mod check;
 pub mod clock;
 mod customers;
+mod decay;
 mod demand;
+pub mod engagement;
 pub mod estimate;
 mod experts;
 pub mod figures;
@@ -216,6 +218,38 @@ pub fn check(
         log: log_figures,
         simulated,
     })
+}
+
+/// Calibrates `experts.engagement.daily_decay` to the log's retention
+/// (`decay`), running `fitted` under the check's seeds, and records the
+/// estimate in `fit` (or why the log cannot give it). An error is a
+/// runtime failure (the worker pool).
+pub fn calibrate_decay(
+    fit: &mut Fit,
+    log: &PostLog,
+    fitted: &Scenario,
+    options: &Options,
+    check: CheckOptions,
+) -> Result<(), String> {
+    // Not the check's seeds: the check must not be run on the very
+    // replications the decay was calibrated on.
+    let r = check.replications as usize;
+    let seeds = crate::replicate::seeds(check.seed, 2 * check.replications)[r..].to_vec();
+    let log_figures = figures::figures(log, options.churn_days);
+    let simulate = |scenario: &Scenario| {
+        simulated::replicated_figures(
+            scenario,
+            log.days(),
+            &seeds,
+            check.threads,
+            options.churn_days,
+        )
+    };
+    match decay::calibrate(&log_figures, fitted, &simulate)? {
+        Ok(estimate) => fit.estimates.push(estimate),
+        Err(gap) => fit.not_identified.push(gap),
+    }
+    Ok(())
 }
 
 /// Fits every estimate the log allows; `base` gives the values the log

@@ -120,6 +120,7 @@ fn show(unit: Unit, v: f64) -> String {
     match unit {
         Unit::Share => format!("{:.1}\u{a0}%", 100.0 * v),
         Unit::PerWeek => crate::numbers::thousands(v.round() as i64),
+        Unit::Change => format!("{:+.1}\u{a0}%", 100.0 * v),
     }
 }
 
@@ -132,7 +133,7 @@ fn table(rows: &[Compared]) -> String {
             format!(" ({} to {})", show(c.unit, lo), show(c.unit, hi))
         });
         let discrepancy = match c.unit {
-            Unit::Share if c.discrepancy.is_finite() => {
+            Unit::Share | Unit::Change if c.discrepancy.is_finite() => {
                 format!("{:+.1}\u{a0}points", 100.0 * c.discrepancy)
             }
             _ if c.discrepancy.is_finite() => format!("{:+.0}", c.discrepancy),
