@@ -66,7 +66,7 @@ pub fn calibrate(
             reason: "the log has no member answers".into(),
         }));
     }
-    if target >= 1.0 || !(se_log > 0.0) {
+    if target >= 1.0 || se_log.is_nan() || se_log <= 0.0 {
         return Ok(Err(NotIdentified {
             path: PATH.into(),
             reason: format!(
