@@ -49,25 +49,32 @@ fn simulate_and_fit(name: &str, sets: &[&str], fit_args: &[&str]) -> Fitted {
     ];
     args.extend_from_slice(sets);
     ok(&args);
-    let out = dir.join("fit");
-    let log = run.join("posts.csv");
+    let fitted = fit_log(
+        &run.join("posts.csv"),
+        &scenario,
+        &dir.join("fit"),
+        fit_args,
+    );
+    Fitted { dir, ..fitted }
+}
+
+/// `log` fitted with `base` into `out` (and `fit_args`); `dir` is `out`.
+fn fit_log(log: &std::path::Path, base: &str, out: &std::path::Path, fit_args: &[&str]) -> Fitted {
     let mut args = vec![
         "fit",
         log.to_str().unwrap(),
         "--base",
-        &scenario,
+        base,
         "--out",
         out.to_str().unwrap(),
         "-q",
     ];
     args.extend_from_slice(fit_args);
     ok(&args);
-    let json = read_json(&out.join("fit.json"));
-    let scenario = std::fs::read_to_string(out.join("scenario.toml")).unwrap();
     Fitted {
-        json,
-        scenario,
-        dir,
+        json: read_json(&out.join("fit.json")),
+        scenario: std::fs::read_to_string(out.join("scenario.toml")).unwrap(),
+        dir: out.to_path_buf(),
     }
 }
 
@@ -212,22 +219,12 @@ fn the_daily_decay_is_calibrated_to_the_logs_retention() {
         ),
     )
     .unwrap();
-    let out = fit.dir.join("decay");
-    let log = fit.dir.join("run/posts.csv");
-    ok(&[
-        "fit",
-        log.to_str().unwrap(),
-        "--base",
+    let decay = fit_log(
+        &fit.dir.join("run/posts.csv"),
         base.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "-q",
-    ]);
-    let decay = Fitted {
-        json: read_json(&out.join("fit.json")),
-        scenario: std::fs::read_to_string(out.join("scenario.toml")).unwrap(),
-        dir: out,
-    };
+        &fit.dir.join("decay"),
+        &[],
+    );
     recovers(&decay, "experts.engagement.daily_decay", 0.004, 0.5);
     // The fitted scenario runs with it, not with the base's 0.0015.
     let written: f64 = decay
