@@ -472,7 +472,7 @@ fn fit(args: FitArgs) -> Result<(), AppError> {
         threads: args.threads,
     };
     if args.replications > 0 {
-        fit::calibrate_decay(&mut result, &log, &fitted.scenario, &options, check_options)
+        fit::calibrate(&mut result, &log, &fitted.scenario, &options, check_options)
             .map_err(AppError::Failed)?;
         (text, fitted) = render(&result)?;
     } else {

@@ -201,11 +201,12 @@ fn a_simulated_forum_fitted_back_recovers_its_staffing_policy() {
     }
 }
 
-/// The daily engagement decay, calibrated by simulation to the log's
-/// retention (Mercure's 182 days: retention at 90 days, about 300
-/// members). The base starts the search far from the truth (0.0015
-/// against Mercure's 0.004), so an estimate that stayed at the base would
-/// fail, and the interval must be narrower than half the truth.
+/// The daily engagement decay and the activity's spread, calibrated by
+/// simulation to the log's retention and answer counts (Mercure's 182
+/// days: retention at 90 days, about 260 members). The base starts the
+/// search far from the truth (0.0015 against Mercure's 0.004), so an
+/// estimate that stayed at the base would fail, and the interval must be
+/// narrower than three quarters of the truth.
 #[test]
 fn the_daily_decay_is_calibrated_to_the_logs_retention() {
     let fit = mercure();
@@ -225,7 +226,31 @@ fn the_daily_decay_is_calibrated_to_the_logs_retention() {
         &fit.dir.join("decay"),
         &[],
     );
-    recovers(&decay, "experts.engagement.daily_decay", 0.004, 0.5);
+    // Jointly with the activity's spread, which retention also depends
+    // on and which six months of answer counts pin down only loosely
+    // (docs/fit.md): the decay's interval is wider than it would be with
+    // the spread known, but must still exclude the base's 0.0015.
+    recovers(&decay, "experts.engagement.daily_decay", 0.004, 0.75);
+    let lower = estimate(&decay, "experts.engagement.daily_decay")["ci95"][0]
+        .as_f64()
+        .unwrap();
+    assert!(lower > 0.0015, "{lower}");
+    let spread = estimate(&decay, "experts.activity.sd");
+    let (lo, hi) = (
+        spread["ci95"][0].as_f64().unwrap(),
+        spread["ci95"][1].as_f64().unwrap(),
+    );
+    assert!(
+        lo <= 2.5 && 2.5 <= hi,
+        "activity sd [{lo}, {hi}] misses 2.5"
+    );
+    assert!(
+        spread["estimator"]
+            .as_str()
+            .unwrap()
+            .contains("indirect inference"),
+        "{spread}"
+    );
     // The fitted scenario runs with it, not with the base's 0.0015.
     let written: f64 = decay
         .scenario

@@ -52,6 +52,9 @@ pub struct Figures {
     pub questions_by_hour_of_week: Vec<f64>,
     /// The change in a member's answering after an accepted answer.
     pub after_acceptance: Option<Effect>,
+    /// How unequal members' answer counts are: the sd of their logs
+    /// (None with fewer than two members).
+    pub answer_count_spread: Option<f64>,
 }
 
 /// The figures of `log`, with `churn_days` without an answer as a
@@ -105,6 +108,7 @@ pub fn figures(log: &PostLog, churn_days: f64) -> Figures {
             .collect(),
         questions_by_hour_of_week: by_hour.iter().map(|&c| c as f64 / weeks).collect(),
         after_acceptance: after_acceptance(log),
+        answer_count_spread: answer_count_spread(&answers),
     }
 }
 
@@ -146,6 +150,47 @@ pub fn top_decile_share(answers: &BTreeMap<u32, Vec<i64>>) -> Option<f64> {
     counts.sort_unstable_by(|a, b| b.cmp(a));
     let top = counts.len().div_ceil(10);
     Some(counts[..top].iter().sum::<usize>() as f64 / total as f64)
+}
+
+/// The sd of the logs of members' answer counts (n − 1), or None with
+/// fewer than two members.
+pub fn answer_count_spread(answers: &BTreeMap<u32, Vec<i64>>) -> Option<f64> {
+    let logs: Vec<f64> = answers.values().map(|t| (t.len() as f64).ln()).collect();
+    (logs.len() >= 2).then(|| crate::stats::sd(&logs))
+}
+
+/// Members' answering rates, answers a day: each member's answers over
+/// the days from their first answer (or the log's start, for a member
+/// there from the start: one whose first post is an answer within
+/// `churn_ms` of it) to their churn or the log's end; members observed at
+/// least 7 days.
+pub fn answer_rates(log: &PostLog, answers: &BTreeMap<u32, Vec<i64>>, churn_ms: f64) -> Vec<f64> {
+    let mut first_post: BTreeMap<u32, (i64, Kind)> = BTreeMap::new();
+    for p in &log.posts {
+        let e = first_post
+            .entry(p.author)
+            .or_insert((p.at.instant_ms, p.kind));
+        if p.at.instant_ms < e.0 {
+            *e = (p.at.instant_ms, p.kind);
+        }
+    }
+    let (start, end) = (log.start_ms, log.end_ms);
+    let mut rates = Vec::new();
+    for (a, t) in answers {
+        let from = if first_post[a].1 == Kind::Answer && (t[0] - start) as f64 <= churn_ms {
+            start
+        } else {
+            t[0]
+        };
+        let last = t[t.len() - 1];
+        let churned = ((end - last) as f64) > churn_ms;
+        let until = if churned { last } else { end };
+        let days = (until - from) as f64 / MS_PER_DAY;
+        if days >= 7.0 {
+            rates.push(t.len() as f64 / days);
+        }
+    }
+    rates
 }
 
 /// One (days from first to last answer, churned) per member: a member has

@@ -15,15 +15,16 @@
 //! estimator. The statistics live apart from the log (`crate::special`,
 //! `survival`, `tail`), tested on their own.
 
+mod calibrate;
 pub mod check;
 pub mod clock;
 mod customers;
-mod decay;
 mod demand;
 pub mod engagement;
 pub mod estimate;
 mod experts;
 pub mod figures;
+mod indirect;
 pub mod log;
 mod read_csv;
 pub mod report;
@@ -98,7 +99,6 @@ pub struct Fit {
     pub teams: Vec<FittedTeam>,
     /// Confirmation posts in the log (None: the log has no kinds).
     pub confirmations: Option<u64>,
-    pub activity_sigma: Option<f64>,
     /// Kaplan–Meier retention of members: (day, survival, lo, hi).
     pub retention: Vec<(f64, f64, f64, f64)>,
 }
@@ -220,11 +220,13 @@ pub fn check(
     })
 }
 
-/// Calibrates `experts.engagement.daily_decay` to the log's retention
-/// (`decay`), running `fitted` under the check's seeds, and records the
-/// estimate in `fit` (or why the log cannot give it). An error is a
-/// runtime failure (the worker pool).
-pub fn calibrate_decay(
+/// Calibrates `experts.engagement.daily_decay` and `experts.activity.sd`
+/// to the log's retention and spread of answer counts (`calibrate`),
+/// running `fitted` as many times per candidate as the check runs, and
+/// records the estimates in `fit` (replacing the uncalibrated activity
+/// spread) or why the log cannot give them. An error is a runtime
+/// failure (the worker pool).
+pub fn calibrate(
     fit: &mut Fit,
     log: &PostLog,
     fitted: &Scenario,
@@ -232,7 +234,7 @@ pub fn calibrate_decay(
     check: CheckOptions,
 ) -> Result<(), String> {
     // Not the check's seeds: the check must not be run on the very
-    // replications the decay was calibrated on.
+    // replications the parameters were calibrated on.
     let r = check.replications as usize;
     let seeds = crate::replicate::seeds(check.seed, 2 * check.replications)[r..].to_vec();
     let log_figures = figures::figures(log, options.churn_days);
@@ -245,12 +247,24 @@ pub fn calibrate_decay(
             options.churn_days,
         )
     };
-    match decay::calibrate(&log_figures, fitted, &simulate)? {
-        Ok(estimate) => fit.estimates.push(estimate),
-        Err(gap) => fit.not_identified.push(gap),
+    let activity_sd = fit.get(ACTIVITY_SD).map(Estimate::value);
+    let (estimates, gaps) = calibrate::calibrate(&log_figures, fitted, activity_sd, &simulate)?;
+    for e in estimates {
+        fit.estimates.retain(|kept| kept.path != e.path);
+        fit.estimates.push(e);
+    }
+    for gap in gaps {
+        // An activity spread the simulation cannot calibrate keeps the
+        // answering rates' (its estimator says so).
+        if gap.path == ACTIVITY_SD && fit.get(ACTIVITY_SD).is_some() {
+            continue;
+        }
+        fit.not_identified.push(gap);
     }
     Ok(())
 }
+
+const ACTIVITY_SD: &str = "experts.activity.sd";
 
 /// Fits every estimate the log allows; `base` gives the values the log
 /// cannot identify (and the deflection it inverts).
@@ -263,6 +277,25 @@ pub fn fit(log: &PostLog, base: &Scenario, options: &Options) -> Fit {
     estimates.extend(customer_estimates);
     estimates.extend(staff.estimates);
     estimates.extend(experts.estimates);
+    // The activity's spread, as the answering rates show it: `calibrate`
+    // corrects it by simulation.
+    if let (Some(sigma), crate::dist::Sampler::LogNormal(_, mean)) =
+        (experts.activity_sigma, base.experts.activity)
+    {
+        let rates = estimates
+            .iter()
+            .find(|e| e.path == "log.answers_per_member_day.log_sd");
+        estimates.push(Estimate::scalar(
+            ACTIVITY_SD,
+            calibrate::sd_of(mean, sigma),
+            rates
+                .and_then(Estimate::interval)
+                .map(|(lo, hi)| (calibrate::sd_of(mean, lo.max(0.0)), calibrate::sd_of(mean, hi))),
+            rates.map_or(0, |e| e.n),
+            estimate::Unit::Number,
+            "the log-scale sd of members' answering rates, taken as activity's without calibration by simulation (it understates the spread: docs/fit.md); the mean (hours online per answer) is the base's",
+        ));
+    }
     let mut not_identified = demand.not_identified;
     not_identified.extend(customer_gaps);
     not_identified.extend(staff.not_identified);
@@ -280,7 +313,6 @@ pub fn fit(log: &PostLog, base: &Scenario, options: &Options) -> Fit {
         topics: demand.topics,
         teams: staff.teams,
         confirmations: staff.confirmations,
-        activity_sigma: experts.activity_sigma,
         retention: experts.retention,
     }
 }

@@ -249,29 +249,6 @@ pub fn scenario_text(fit: &Fit, base: &Table, base_name: &str) -> String {
             format!("fitted: confirmation posts in the log, n = {confirmations}"),
         );
     }
-    // Activity: the log gives the spread, the base the scale.
-    if let Some(sigma) = fit.activity_sigma
-        && let Some(activity) = tree
-            .get("experts")
-            .and_then(|x| x.get("activity"))
-            .and_then(Value::as_table)
-            .cloned()
-        && activity.get("dist").and_then(Value::as_str) == Some("lognormal")
-        && let Some(mean) = activity.get("mean").and_then(as_f64)
-    {
-        let sd = mean * (sigma * sigma).exp_m1().sqrt();
-        set(
-            &mut tree,
-            &mut comments,
-            "experts.activity.sd",
-            Value::Float(round(sd)),
-            format!(
-                "fitted: log-scale sd {sigma:.3} of members' answering rates, n = {}; the mean (hours online per answer) is the base's",
-                fit.get("log.answers_per_member_day.log_sd")
-                    .map_or(0, |e| e.n)
-            ),
-        );
-    }
     // Teams: as the log shows them, with the base's first team's times.
     if !fit.teams.is_empty() {
         let base_teams = tree
