@@ -103,9 +103,9 @@ pub fn calibrate(
     };
     let mut moments = Vec::new();
     let mut parameters = Vec::new();
-    if let Some((_, mean)) = spread {
+    if let Some((value, mean)) = spread {
         moments.push(Moment {
-            log: spread.map_or(0.0, |s| s.0),
+            log: value,
             of: Box::new(|f: &Figures| f.answer_count_spread),
         });
         if let Some(share) = log.top_decile_share {
@@ -158,10 +158,10 @@ pub fn calibrate(
                 match &failure {
                 Failure::TooFewRuns => "the fitted scenario's simulated logs have too few members to compare with the log's".to_string(),
                 Failure::Flat => "the fitted scenario's retention and answer counts do not respond to the decay and the activity spread".to_string(),
-                Failure::BeyondMax(j, _) if paths[*j] == DECAY => format!(
+                Failure::BeyondMax(j) if paths[*j] == DECAY => format!(
                     "members leave faster than any decay up to {MAX_DECAY} a day explains; something else drives them away"
                 ),
-                Failure::BeyondMax(j, _) if paths[*j] == ACTIVITY => format!(
+                Failure::BeyondMax(j) if paths[*j] == ACTIVITY => format!(
                     "members' answer counts are more unequal than any activity spread up to sigma {MAX_SIGMA} explains"
                 ),
                 Failure::BeyondMax(..) => format!("{path}: no value in range matches the log"),

@@ -22,7 +22,7 @@
 
 use super::estimate::{Estimate, NotIdentified, Unit};
 use super::figures::{
-    answer_rates, member_answer_times, retention_days, retention_observations, top_decile_share,
+    member_answer_times, retention_days, retention_observations, top_decile_share,
 };
 use super::log::PostLog;
 use super::survival::{censored_lognormal_mle, kaplan_meier};
@@ -83,7 +83,21 @@ pub fn estimate(log: &PostLog, churn_days: f64) -> Experts {
     ));
 
     // Activity: answering rates.
-    let rates = answer_rates(log, &answers, churn_ms);
+    let mut rates = Vec::new();
+    for (a, t) in &answers {
+        let from = if first_post[a].1 == Kind::Answer && (t[0] - start) as f64 <= churn_ms {
+            start
+        } else {
+            t[0]
+        };
+        let last = t[t.len() - 1];
+        let churned = ((end - last) as f64) > churn_ms;
+        let until = if churned { last } else { end };
+        let days = (until - from) as f64 / MS_PER_DAY;
+        if days >= 7.0 {
+            rates.push(t.len() as f64 / days);
+        }
+    }
     let retention_obs = retention_observations(&answers, end, churn_ms);
     let mut activity_sigma = None;
     if let Some((mu, sigma, mu_se, sigma_se)) = lognormal_mle(&rates) {

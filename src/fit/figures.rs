@@ -159,40 +159,6 @@ pub fn answer_count_spread(answers: &BTreeMap<u32, Vec<i64>>) -> Option<f64> {
     (logs.len() >= 2).then(|| crate::stats::sd(&logs))
 }
 
-/// Members' answering rates, answers a day: each member's answers over
-/// the days from their first answer (or the log's start, for a member
-/// there from the start: one whose first post is an answer within
-/// `churn_ms` of it) to their churn or the log's end; members observed at
-/// least 7 days.
-pub fn answer_rates(log: &PostLog, answers: &BTreeMap<u32, Vec<i64>>, churn_ms: f64) -> Vec<f64> {
-    let mut first_post: BTreeMap<u32, (i64, Kind)> = BTreeMap::new();
-    for p in &log.posts {
-        let e = first_post
-            .entry(p.author)
-            .or_insert((p.at.instant_ms, p.kind));
-        if p.at.instant_ms < e.0 {
-            *e = (p.at.instant_ms, p.kind);
-        }
-    }
-    let (start, end) = (log.start_ms, log.end_ms);
-    let mut rates = Vec::new();
-    for (a, t) in answers {
-        let from = if first_post[a].1 == Kind::Answer && (t[0] - start) as f64 <= churn_ms {
-            start
-        } else {
-            t[0]
-        };
-        let last = t[t.len() - 1];
-        let churned = ((end - last) as f64) > churn_ms;
-        let until = if churned { last } else { end };
-        let days = (until - from) as f64 / MS_PER_DAY;
-        if days >= 7.0 {
-            rates.push(t.len() as f64 / days);
-        }
-    }
-    rates
-}
-
 /// One (days from first to last answer, churned) per member: a member has
 /// churned if the log ran on `churn_ms` past their last answer, and is
 /// censored otherwise.

@@ -100,9 +100,8 @@ pub enum Failure {
     TooFewRuns,
     /// The figures do not respond to the parameters (J is singular).
     Flat,
-    /// Parameter j would have to exceed its max; the simulated figures
-    /// at the max.
-    BeyondMax(usize, Vec<f64>),
+    /// Parameter j would have to exceed its max.
+    BeyondMax(usize),
 }
 
 /// One candidate's runs.
@@ -233,7 +232,7 @@ pub fn solve(
             }
             for (c, &j) in active.iter().enumerate() {
                 if at.theta[j] >= parameters[j].max && delta[c] < 0.0 {
-                    return Ok(Err(Failure::BeyondMax(j, at.mean.clone())));
+                    return Ok(Err(Failure::BeyondMax(j)));
                 }
             }
             fraction /= 2.0;
@@ -241,9 +240,6 @@ pub fn solve(
                 break 'search;
             }
         }
-        held.iter_mut()
-            .zip(&at.theta)
-            .for_each(|(h, &x)| *h = *h && x <= 0.0);
     }
     // The interval: central differences at the solution (forward at 0).
     let k = parameters.len();
@@ -612,10 +608,7 @@ mod tests {
             &falling,
         )
         .unwrap();
-        assert!(
-            matches!(beyond, Err(Failure::BeyondMax(0, _))),
-            "{beyond:?}"
-        );
+        assert!(matches!(beyond, Err(Failure::BeyondMax(0))), "{beyond:?}");
         // A model that does not respond.
         let flat = |_: &Scenario| Ok(replications([0.5, 0.0, 0.0]));
         let none = solve(
