@@ -272,8 +272,9 @@ pub struct FitArgs {
     pub until: Option<String>,
     /// Runs of the fitted scenario, each as long as the log, compared with
     /// the log in DIR/report.html and fit.json's `check`; as many again,
-    /// per candidate, calibrate the daily engagement decay to the log's
-    /// retention (0: neither).
+    /// per candidate, calibrate the daily engagement decay and the spread
+    /// of members' activity to the log's retention, answer-count spread and
+    /// top-tenth share (0: neither).
     #[arg(long, value_name = "N", default_value_t = 10)]
     pub replications: u32,
     /// The master seed of those runs (the seeds of run --replications).
