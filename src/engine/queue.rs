@@ -4,16 +4,24 @@
 //! clock (the time of the event being handled), so an event in the past
 //! cannot be written.
 //!
-//! Two levels, so that the heap every pop walks stays small (and in the
-//! first-level cache) however many events wait far ahead: a binary heap
-//! holds the events of the current time bucket (a power of two of ms
-//! wide, narrower for a busier forum), and a
-//! calendar of later buckets holds the rest, unsorted, until their bucket
-//! comes. Most pending events of a large forum are far ahead (offline
-//! experts' next sessions, back-office resolutions, patience clocks), and
-//! each of them now costs an append and a place in a small heap instead
-//! of a walk down a deep one. The order is exactly the heap's: every event
-//! of the near heap is due before every event of the calendar.
+//! Three levels, so that each pop touches a handful of events however
+//! many wait far ahead, a hierarchical calendar (Brown 1988; Varghese and
+//! Lauck 1987) whose last level is a heap:
+//! - the **calendar** of time buckets (a power of two of ms wide,
+//!   narrower for a busier forum) holds the events of later buckets,
+//!   unsorted, until their bucket comes. Most pending events of a large
+//!   forum are far ahead (offline experts' next sessions, back-office
+//!   resolutions, patience clocks), and each of them costs an append;
+//! - the **current bucket** is split into `SUBSLOTS` sub-slots, also
+//!   unsorted: when the bucket comes, its events are dealt into them by
+//!   time, one append each;
+//! - the **current sub-slot** is a binary heap of the few events (one or
+//!   two on average) due in it, so a pop walks a heap one or two levels
+//!   deep instead of a bucket's six, with fewer mispredicted branches.
+//!
+//! The order is exactly one heap's: every event of a sub-slot is due
+//! before every event of a later one, and the heap orders a sub-slot's
+//! events by the whole key.
 
 use crate::time::{SimDuration, SimTime};
 use std::cmp::Ordering;
@@ -51,13 +59,21 @@ impl<E> Ord for Entry<E> {
 }
 
 /// How many events a time bucket should hold on average: enough that a
-/// bucket is rarely empty (each move to the next bucket costs a heapify),
-/// few enough that the near heap stays a few levels deep. The width of a
-/// bucket follows from the forum's event rate (`EventQueue::for_rate`), so
-/// a forum k times larger gets buckets k times narrower and the same
-/// heap: any width gives the same pop order, only the cost changes
-/// (measured with cachegrind, docs/performance.md).
+/// bucket is rarely empty (each move to the next bucket scans the ring),
+/// few enough that its sub-slots hold one or two events each. The width
+/// of a bucket follows from the forum's event rate
+/// (`EventQueue::for_rate`), so a forum k times larger gets buckets k
+/// times narrower and the same sub-slots: any width gives the same pop
+/// order, only the cost changes (measured with cachegrind,
+/// docs/performance.md).
 const EVENTS_PER_BUCKET: f64 = 64.0;
+/// The current bucket is dealt into 2^SUBSLOT_BITS sub-slots: about one
+/// event each on average (`EVENTS_PER_BUCKET`), so the heap of the current
+/// one is tiny. The narrowest bucket (2^10 ms) still gets sub-slots of
+/// 16 ms. Any count gives the same order; 64 also makes the set of
+/// non-empty sub-slots one machine word.
+const SUBSLOT_BITS: u32 = 6;
+const SUBSLOTS: usize = 1 << SUBSLOT_BITS;
 /// The bucket width of `EventQueue::default()`, about 35 minutes: the
 /// width `for_rate` picks for one Mercure.
 const DEFAULT_BUCKET_SHIFT: u32 = 21;
@@ -79,16 +95,15 @@ const SPARE_CAPACITY: usize = 2 * EVENTS_PER_BUCKET as usize;
 struct Calendar<E> {
     /// A bucket is `1 << shift` ms wide.
     shift: u32,
-    /// The bucket whose events are in the near heap.
+    /// The bucket whose events are in the near level.
     current: u64,
     /// `ring[b % RING]`: the events of bucket b, for current < b <
     /// current + RING (those buckets fall in distinct slots), unsorted.
-    /// When a bucket comes, its vector becomes the near heap's storage
-    /// and the near heap's old (empty) storage takes its slot: events are
-    /// never copied from one to the other, and a push touches the slot's
-    /// header (in the ring, which stays in cache) and the end of its
-    /// vector, nothing else. (Buckets in chains of 16-event blocks cost
-    /// two more cache misses per push at k = 16, and a copy per bucket.)
+    /// When a bucket comes, its events are dealt into the near level's
+    /// sub-slots and an empty vector takes its slot: a push touches the
+    /// slot's header (in the ring, which stays in cache) and the end of
+    /// its vector, nothing else. (Buckets in chains of 16-event blocks
+    /// cost two more cache misses per push at k = 16.)
     /// A vector keeps up to `SPARE_CAPACITY` as it moves round, so the
     /// ring's memory is about RING times that, 2 MiB, the same at any
     /// forum size: buckets hold `EVENTS_PER_BUCKET` on average whatever
@@ -122,7 +137,7 @@ impl<E> Calendar<E> {
     }
 
     /// The first instant of the bucket after the current one: every event
-    /// before it belongs in the near heap.
+    /// before it belongs in the near level.
     fn boundary(&self) -> u64 {
         (self.current + 1).saturating_mul(1 << self.shift)
     }
@@ -154,7 +169,7 @@ impl<E> Calendar<E> {
     }
 
     /// Moves to the next bucket that holds events and returns them, in no
-    /// order; `spare` (the near heap's storage, empty) takes their place.
+    /// order; `spare` (an empty vector) takes their place.
     /// Call only when not empty.
     fn next_bucket(&mut self, spare: Vec<Entry<E>>) -> Vec<Entry<E>> {
         debug_assert!(self.len() > 0 && spare.is_empty());
@@ -200,14 +215,134 @@ impl<E> Calendar<E> {
     }
 }
 
+/// The events of the current bucket (and any due before it), by
+/// sub-slot: the earliest non-empty sub-slot is `heap`, the later ones
+/// wait unsorted in `later`.
+struct Near<E> {
+    /// The events of sub-slot `current`: never empty while the level
+    /// holds any event, so its top is the level's earliest.
+    heap: BinaryHeap<Entry<E>>,
+    current: usize,
+    /// `later[i]` for i > current: the events of sub-slot i, unsorted
+    /// (bit i of `occupied` says it has any). `later[current]` holds an
+    /// empty vector, the storage `heap` gave up when it last moved on.
+    later: Vec<Vec<Entry<E>>>,
+    occupied: u64,
+    /// The first instant of the current bucket, and a sub-slot's width.
+    base: u64,
+    sub_shift: u32,
+    len: usize,
+}
+
+impl<E> Near<E> {
+    fn new(bucket_shift: u32) -> Self {
+        Near {
+            heap: BinaryHeap::new(),
+            current: 0,
+            later: (0..SUBSLOTS).map(|_| Vec::new()).collect(),
+            occupied: 0,
+            base: 0,
+            sub_shift: bucket_shift - SUBSLOT_BITS,
+            len: 0,
+        }
+    }
+
+    /// The sub-slot of an event due before the end of the current bucket.
+    /// An event due before the bucket's start (the clock stands at the
+    /// last event of an earlier bucket) goes to the first: it is due
+    /// before everything else there, and the heap sees to the order.
+    fn subslot_of(&self, entry: &Entry<E>) -> usize {
+        let offset = entry.time().as_millis().saturating_sub(self.base);
+        debug_assert!(
+            offset >> self.sub_shift < SUBSLOTS as u64,
+            "beyond the bucket"
+        );
+        (offset >> self.sub_shift) as usize
+    }
+
+    fn push(&mut self, entry: Entry<E>) {
+        let slot = self.subslot_of(&entry);
+        self.len += 1;
+        if self.heap.is_empty() {
+            // The level was empty.
+            debug_assert!(self.occupied == 0);
+            self.current = slot;
+            self.heap.push(entry);
+        } else if slot == self.current {
+            self.heap.push(entry);
+        } else if slot > self.current {
+            self.later[slot].push(entry);
+            self.occupied |= 1 << slot;
+        } else {
+            // Due before the current sub-slot (the heap moved on to a later
+            // one after the clock's): that sub-slot goes back among the
+            // later ones, and this one, empty until now, becomes current.
+            let events = std::mem::take(&mut self.heap).into_vec();
+            let spare = std::mem::replace(&mut self.later[self.current], events);
+            self.occupied |= 1 << self.current;
+            let empty = std::mem::replace(&mut self.later[slot], spare);
+            debug_assert!(empty.is_empty(), "an earlier sub-slot was not empty");
+            self.heap = BinaryHeap::from(empty);
+            self.heap.push(entry);
+            self.current = slot;
+        }
+    }
+
+    fn pop(&mut self) -> Option<Entry<E>> {
+        let entry = self.heap.pop()?;
+        self.len -= 1;
+        if self.heap.is_empty() && self.occupied != 0 {
+            self.move_to(self.occupied.trailing_zeros() as usize);
+        }
+        Some(entry)
+    }
+
+    /// Makes the later sub-slot `slot` the current one (the heap empty).
+    fn move_to(&mut self, slot: usize) {
+        debug_assert!(self.heap.is_empty(), "the current sub-slot is not done");
+        self.occupied &= !(1 << slot);
+        let spare = std::mem::take(&mut self.heap).into_vec();
+        let events = std::mem::replace(&mut self.later[slot], spare);
+        self.heap = BinaryHeap::from(events);
+        self.current = slot;
+    }
+
+    /// Deals the events of the bucket starting at `base` (the level is
+    /// empty) into the sub-slots, and leaves `events` empty.
+    fn fill(&mut self, base: u64, events: &mut Vec<Entry<E>>) {
+        debug_assert!(self.len == 0 && self.occupied == 0);
+        self.base = base;
+        self.len = events.len();
+        for entry in events.drain(..) {
+            let slot = self.subslot_of(&entry);
+            self.later[slot].push(entry);
+            self.occupied |= 1 << slot;
+        }
+        if self.occupied != 0 {
+            self.move_to(self.occupied.trailing_zeros() as usize);
+        }
+    }
+
+    fn peek(&self) -> Option<&Entry<E>> {
+        self.heap.peek()
+    }
+
+    fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+}
+
 /// Pending events. Cancellation is lazy: the model tags events with a
 /// token and ignores those whose token is stale, which is cheaper than
 /// removing them from the heap.
 pub struct EventQueue<E> {
     /// The events due before `far.boundary()`. Empty only when `far` is
-    /// empty too, so its top is always the earliest event.
-    near: BinaryHeap<Entry<E>>,
+    /// empty too, so its earliest is always the queue's.
+    near: Near<E>,
     far: Calendar<E>,
+    /// An empty vector that takes the place of the next bucket's in the
+    /// calendar, so buckets change storage without allocating.
+    spare: Vec<Entry<E>>,
     next_seq: u64,
     /// The time of the last event popped (zero before the first): the
     /// origin of every delay.
@@ -237,8 +372,9 @@ impl<E> EventQueue<E> {
 
     fn with_bucket_shift(shift: u32) -> Self {
         EventQueue {
-            near: BinaryHeap::new(),
+            near: Near::new(shift),
             far: Calendar::new(shift),
+            spare: Vec::new(),
             next_seq: 0,
             now: SimTime::ZERO,
         }
@@ -292,17 +428,19 @@ impl<E> EventQueue<E> {
         Some((self.now, entry.event))
     }
 
-    /// Keeps the near heap non-empty while events wait in the calendar:
-    /// when it runs dry, the next bucket's events become the heap
-    /// (heapified in place, in linear time).
+    /// Keeps the near level non-empty while events wait in the calendar:
+    /// when it runs dry, the next bucket's events are dealt into it.
     fn refill(&mut self) {
         if self.near.is_empty() && self.far.len() > 0 {
-            let mut spare = std::mem::take(&mut self.near).into_vec();
+            let spare = std::mem::take(&mut self.spare);
+            let mut events = self.far.next_bucket(spare);
+            self.near
+                .fill(self.far.current << self.far.shift, &mut events);
             // A vector that grew for a burst goes round the ring at its
             // size: cap what it keeps, so the ring's memory stays about
             // RING times a typical bucket.
-            spare.shrink_to(SPARE_CAPACITY);
-            self.near = BinaryHeap::from(self.far.next_bucket(spare));
+            events.shrink_to(SPARE_CAPACITY);
+            self.spare = events;
         }
     }
 
@@ -311,7 +449,7 @@ impl<E> EventQueue<E> {
     }
 
     pub fn len(&self) -> usize {
-        self.near.len() + self.far.len()
+        self.near.len + self.far.len()
     }
 
     pub fn is_empty(&self) -> bool {

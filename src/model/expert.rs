@@ -78,6 +78,7 @@ impl<O: Observer> World<'_, O> {
         recruited_from: Option<u64>,
     ) {
         let initial = recruited_from.is_none();
+        self.questions.open_to_experts();
         let id = self.members.join(expert);
         self.metrics.experts.joined(self.now, !initial);
         self.observer.expert_joined(id.0, recruited_from);

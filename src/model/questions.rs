@@ -220,8 +220,11 @@ pub struct Questions {
     slab: Slab,
     priority: Priority,
     /// Per topic: community-answerable waiting questions, oldest first
-    /// (keyed by posting time, then slot).
+    /// (keyed by posting time, then slot). Kept only from the first
+    /// member's arrival on (`open_to_experts`): a forum with no members
+    /// (a call centre, the Erlang-A reduction) never pays for them.
     expert_pool: Vec<Pool>,
+    experts_present: bool,
     /// Per topic: waiting questions staff may take, in policy order.
     staff_pool: Vec<Pool>,
 }
@@ -232,7 +235,31 @@ impl Questions {
             slab: Slab::default(),
             priority,
             expert_pool: (0..topics).map(|_| Pool::new()).collect(),
+            experts_present: false,
             staff_pool: (0..topics).map(|_| Pool::new()).collect(),
+        }
+    }
+
+    /// A member joins: from now on the expert pools are kept. The first
+    /// time, every community-answerable question waiting enters them;
+    /// the pools' order depends only on (key, slot), not on when an
+    /// entry was pushed, so this is the same as having kept them all
+    /// along.
+    pub fn open_to_experts(&mut self) {
+        if self.experts_present {
+            return;
+        }
+        self.experts_present = true;
+        for slot in 0..self.slab.slots.len() as u32 {
+            let (r, token) = (self.slab.ref_to(slot), self.slab.token(slot));
+            if let Some(q) = self.slab.get_mut(r)
+                && q.status == Status::Waiting
+                && q.community_answerable()
+                && !q.in_expert_pool
+            {
+                q.in_expert_pool = true;
+                self.expert_pool[q.topic.index()].push(expert_key(q), slot, token);
+            }
         }
     }
 
@@ -447,7 +474,7 @@ impl Questions {
         q.staff_class = staff_class(priority, q);
         let topic = q.topic.index();
         // A set's insert: a question already in a pool stays as it is.
-        if q.community_answerable() && !q.in_expert_pool {
+        if self.experts_present && q.community_answerable() && !q.in_expert_pool {
             q.in_expert_pool = true;
             self.expert_pool[topic].push(expert_key(q), r.slot, token);
         }
