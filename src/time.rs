@@ -241,7 +241,15 @@ pub fn parse_duration(text: &str) -> Result<SimDuration, DurationError> {
 /// sampled duration it is a coin toss, and a mispredicted branch on
 /// every draw cost more than the rounding itself (cachegrind,
 /// docs/performance.md).
+/// Below 2^63 it converts through `i64`, one instruction each way
+/// (`u64` conversions are a sequence of them on x86-64).
 pub fn round_to_u64(x: f64) -> u64 {
+    const TWO_TO_63: f64 = 9_223_372_036_854_775_808.0;
+    if (0.0..TWO_TO_63).contains(&x) {
+        let whole = x as i64;
+        // Below 2^63 - 1 + 1: no overflow.
+        return whole as u64 + (x - whole as f64 >= 0.5) as u64;
+    }
     let whole = x as u64;
     let up = (x - whole as f64 >= 0.5) as u64;
     whole.saturating_add(up)
