@@ -277,14 +277,15 @@ impl<E> Near<E> {
             // Due before the current sub-slot (the heap moved on to a later
             // one after the clock's): that sub-slot goes back among the
             // later ones, and this one, empty until now, becomes current.
-            let events = std::mem::take(&mut self.heap).into_vec();
-            let spare = std::mem::replace(&mut self.later[self.current], events);
+            debug_assert!(
+                self.later[slot].is_empty(),
+                "an earlier sub-slot was not empty"
+            );
+            let spare = BinaryHeap::from(std::mem::take(&mut self.later[self.current]));
+            self.later[self.current] = std::mem::replace(&mut self.heap, spare).into_vec();
             self.occupied |= 1 << self.current;
-            let empty = std::mem::replace(&mut self.later[slot], spare);
-            debug_assert!(empty.is_empty(), "an earlier sub-slot was not empty");
-            self.heap = BinaryHeap::from(empty);
-            self.heap.push(entry);
-            self.current = slot;
+            self.later[slot].push(entry);
+            self.move_to(slot);
         }
     }
 
