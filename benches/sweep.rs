@@ -1,11 +1,13 @@
-//! Parallel throughput: runs per second of a sweep (a grid of short runs)
-//! and of replications (`run --replications`, `compare`: one scenario
-//! under many seeds) with one worker thread and with every core, and the
-//! parallel efficiency (speed-up / cores). Each configuration is timed
-//! three times, best kept.
+//! Parallel throughput: runs per second of a sweep (a grid of short runs),
+//! of replications (`run --replications`, `compare`: one scenario under
+//! many seeds) and of `plan` (docs/plan.md's Mercure command: three
+//! delays, two targets, four blocks, a simulated year a run) with one
+//! worker thread and with every core, and the parallel efficiency
+//! (speed-up / cores). The sweep and the replications are timed three
+//! times, best kept; the plan (about a minute on one core) once.
 //!
 //! Run: `cargo bench --bench sweep`. CI smoke-runs it with `-- --test`
-//! (a tiny grid, once).
+//! (a tiny grid, a 30-day plan, once).
 
 use entraide::model::NoObserver;
 use entraide::sweep::{Request, Sweep, plan::parse_vary};
@@ -63,6 +65,55 @@ fn time_replications(n: u32, threads: usize) -> (f64, u64) {
     (start.elapsed().as_secs_f64(), summaries.len() as u64)
 }
 
+/// Seconds and simulated runs of docs/plan.md's Mercure plan (`smoke`:
+/// 30 days a run, 3 to 6 replications a plan, one delay).
+fn time_plan(smoke: bool, threads: usize) -> (f64, u64) {
+    use entraide::plan::{self, targets};
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios/mercure.toml");
+    let sets: Vec<String> = if smoke {
+        vec![
+            "simulation.horizon=30d".into(),
+            "simulation.warmup=7d".into(),
+        ]
+    } else {
+        Vec::new()
+    };
+    let mut scenario = entraide::scenario::load(&path, &sets)
+        .expect("scenario")
+        .scenario;
+    let targets = targets::parse_all(&[
+        "answered_within(4h) >= 85%".to_string(),
+        "exited <= 5%".to_string(),
+    ])
+    .expect("targets");
+    targets::add_response_targets(&mut scenario, &targets);
+    let hours = |h: u64| entraide::time::SimDuration::from_hours(h as f64);
+    let options = plan::Options {
+        delays: if smoke {
+            vec![hours(0)]
+        } else {
+            vec![hours(0), hours(1), hours(3)]
+        },
+        teams: (0..scenario.staff.teams.len()).collect(),
+        weights: vec![1.0; scenario.staff.teams.len()],
+        confidence: 0.95,
+        seed: scenario.simulation.seed,
+        first_stage: if smoke { 3 } else { 10 },
+        max_replications: if smoke { 6 } else { 100 },
+        start: plan::Start::Analytic,
+        threads: Some(threads),
+    };
+    let start = Instant::now();
+    let outcome = plan::run(&scenario, &targets, &options, &mut |_| {}).expect("plan");
+    let seconds = start.elapsed().as_secs_f64();
+    println!(
+        "plan: {threads} thread(s): {:.1} simulated years, {} runs, {seconds:.1} s",
+        outcome.simulated_days / 365.0,
+        outcome.runs
+    );
+    (seconds, outcome.runs)
+}
+
 /// Times `work(threads)` on one thread and on every core (best of
 /// `repeats`) and prints runs per second and the parallel efficiency.
 fn measure(label: &str, repeats: u32, work: impl Fn(usize) -> (f64, u64)) {
@@ -77,7 +128,7 @@ fn measure(label: &str, repeats: u32, work: impl Fn(usize) -> (f64, u64)) {
             runs = n;
         }
         println!(
-            "{label}: {runs} runs of 30 simulated days of mercure.toml, {threads} thread(s): {fastest:.2} s, {:.1} runs/s",
+            "{label}: {runs} runs of mercure.toml, {threads} thread(s): {fastest:.2} s, {:.1} runs/s",
             runs as f64 / fastest
         );
         best.push(fastest);
@@ -101,4 +152,5 @@ fn main() {
     measure("replications", repeats, |threads| {
         time_replications(seeds, threads)
     });
+    measure("plan", 1, |threads| time_plan(smoke, threads));
 }

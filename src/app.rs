@@ -5,7 +5,7 @@
 use crate::bench;
 use crate::cli::{
     BenchArgs, BenchCaseArgs, CheckArgs, Cli, Command, CompareArgs, FitArgs, InitArgs, MergeArgs,
-    ReportArgs, RunArgs, ScenarioArgs, SweepArgs, ValidateArgs,
+    PlanArgs, PlanStart, ReportArgs, RunArgs, ScenarioArgs, SweepArgs, ValidateArgs,
 };
 use crate::model::{NoObserver, simulate};
 use crate::numbers;
@@ -109,6 +109,7 @@ pub fn main(cli: Cli) -> Result<(), AppError> {
         Command::Init(args) => init(args),
         Command::Validate(args) => validate(args),
         Command::Sweep(args) => run_sweep(args),
+        Command::Plan(args) => plan(args),
         Command::Merge(args) => merge(args),
         Command::Report(args) => write_report(&args),
         Command::Fit(args) => fit(args),
@@ -957,4 +958,167 @@ fn trace_topics(trace: bool, scenario: &crate::scenario::Scenario) -> Option<Vec
             .map(|t| t.name.clone())
             .collect()
     })
+}
+
+/// `entraide plan`: validates the request, runs the search, writes and
+/// prints what it found.
+fn plan(args: PlanArgs) -> Result<(), AppError> {
+    use crate::plan::{self, PlanError, report, targets};
+    let loaded = load(&args.scenario, args.quiet)?;
+    let mut scenario = loaded.scenario;
+    let targets = targets::parse_all(&args.targets).map_err(AppError::Usage)?;
+    targets::add_response_targets(&mut scenario, &targets);
+    if !(args.confidence > 0.5 && args.confidence < 1.0) {
+        return Err(AppError::Usage(format!(
+            "--confidence: expected a probability above 0.5 and below 1 (got {})",
+            args.confidence
+        )));
+    }
+    if args.first_stage < 2 {
+        return Err(AppError::Usage(format!(
+            "--first-stage: expected at least 2 replications (got {}): a check needs a variance",
+            args.first_stage
+        )));
+    }
+    if args.max_replications < args.first_stage || args.max_replications > 100_000 {
+        return Err(AppError::Usage(format!(
+            "--max-replications: expected from --first-stage ({}) to 100000 (got {})",
+            args.first_stage, args.max_replications
+        )));
+    }
+    if args.threads == Some(0) {
+        return Err(AppError::Usage("--threads: expected at least 1".into()));
+    }
+    let names: Vec<&str> = scenario
+        .staff
+        .teams
+        .iter()
+        .map(|t| t.name.as_str())
+        .collect();
+    let team_index = |name: &str, flag: &str| {
+        names.iter().position(|n| *n == name.trim()).ok_or_else(|| {
+            AppError::Usage(format!(
+                "{flag}: no team `{}` in the scenario; its teams: {}",
+                name.trim(),
+                names.join(", ")
+            ))
+        })
+    };
+    let teams = if args.teams.is_empty() {
+        (0..names.len()).collect()
+    } else {
+        let mut teams = args
+            .teams
+            .iter()
+            .map(|n| team_index(n, "--teams"))
+            .collect::<Result<Vec<_>, _>>()?;
+        teams.sort();
+        teams.dedup();
+        teams
+    };
+    if teams.is_empty() {
+        return Err(AppError::Usage(format!(
+            "{}: the scenario has no staff team to plan",
+            args.scenario.scenario.display()
+        )));
+    }
+    let mut weights = vec![1.0; names.len()];
+    for w in &args.weights {
+        let (name, value) = w.split_once('=').ok_or_else(|| {
+            AppError::Usage(format!(
+                "--weight {w:?}: expected TEAM=W, e.g. --weight technical=1.5"
+            ))
+        })?;
+        let weight: f64 = value
+            .trim()
+            .parse()
+            .ok()
+            .filter(|x: &f64| x.is_finite() && *x > 0.0)
+            .ok_or_else(|| {
+                AppError::Usage(format!(
+                    "--weight {w:?}: expected a number above 0 after `=`"
+                ))
+            })?;
+        weights[team_index(name, "--weight")?] = weight;
+    }
+    let mut delays = Vec::new();
+    for d in &args.delays {
+        let delay =
+            parse_duration(d).map_err(|e| AppError::Usage(format!("--delays {d:?}: {e}")))?;
+        if !delays.contains(&delay) {
+            delays.push(delay);
+        }
+    }
+    if delays.is_empty() {
+        delays.push(scenario.policy.intervention_delay);
+    }
+    let options = plan::Options {
+        delays,
+        teams,
+        weights,
+        confidence: args.confidence,
+        seed: args.seed.unwrap_or(scenario.simulation.seed),
+        first_stage: args.first_stage,
+        max_replications: args.max_replications,
+        start: match args.start {
+            PlanStart::Analytic => plan::Start::Analytic,
+            PlanStart::Scenario => plan::Start::Scenario,
+        },
+        threads: args.threads,
+    };
+    // The scenario's tree with the overrides, for the recommended file.
+    let mut tree = scenario::load_tree(&args.scenario.scenario)?;
+    for set in &args.scenario.sets {
+        scenario::overrides::apply(&mut tree, set)
+            .map_err(|p| AppError::Usage(format!("--set {set}: {}", p.message)))?;
+    }
+    let _lock = lock_out(args.out.as_deref())?;
+    let bar = if args.quiet || !std::io::stderr().is_terminal() {
+        ProgressBar::hidden()
+    } else {
+        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} plan: {pos} runs, {msg} {elapsed}")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        );
+        bar
+    };
+    let outcome = plan::run(&scenario, &targets, &options, &mut |p| {
+        bar.set_position(p.runs);
+        if p.step != "simulating" {
+            bar.set_message(p.step.to_string());
+        }
+    })
+    .map_err(|e| match e {
+        PlanError::Input(m) => AppError::Usage(m),
+        PlanError::Failed(m) => AppError::Failed(m),
+    })?;
+    bar.finish_and_clear();
+    let json = report::plan_json(&scenario, &targets, &options, &outcome);
+    let text =
+        serde_json::to_string_pretty(&json).map_err(|e| AppError::Failed(e.to_string()))? + "\n";
+    if let Some(dir) = &args.out {
+        let write = |name: &str, bytes: &[u8]| {
+            let path = dir.join(name);
+            output::atomic::write(&path, bytes).map_err(io_error(&path))
+        };
+        write("plan.json", text.as_bytes())?;
+        write(
+            "candidates.csv",
+            report::candidates_csv(&scenario, &targets, &outcome).as_bytes(),
+        )?;
+        write("frontier.csv", report::frontier_csv(&json).as_bytes())?;
+        if let Some(best) = outcome.recommended() {
+            let command = format!("entraide plan {}", args.scenario.scenario.display());
+            let toml =
+                report::scenario_toml(&tree, &scenario, &outcome.blocks, &best.plan, &command)
+                    .map_err(AppError::Failed)?;
+            write("scenario.toml", toml.as_bytes())?;
+        }
+    }
+    if args.json {
+        out!("{text}")
+    } else {
+        out!("{}", report::render(&json, &targets))
+    }
 }

@@ -35,6 +35,8 @@ pub enum Command {
     Compare(CompareArgs),
     /// Run a grid of scenario variants x replications in parallel.
     Sweep(SweepArgs),
+    /// The least staff, per shift pattern, with which delay, that meets the targets, certified.
+    Plan(PlanArgs),
     /// Combine the shard directories of a sweep into one.
     Merge(MergeArgs),
     /// Write DIR/report.html from the output of run --out DIR or sweep --out DIR.
@@ -330,4 +332,62 @@ pub struct BenchCaseArgs {
     pub quick: bool,
     #[arg(long, default_value_t = 1)]
     pub threads: usize,
+}
+
+/// Where `plan` starts its search.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum PlanStart {
+    /// Erlang-A or square-root staffing on the stream of questions that reaches staff.
+    Analytic,
+    /// The scenario's own head counts.
+    Scenario,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct PlanArgs {
+    #[command(flatten)]
+    pub scenario: ScenarioArgs,
+    /// A target, as `MEASURE >= VALUE` or `MEASURE <= VALUE` [`+- TOLERANCE`], e.g.
+    /// 'answered_within(4h) >= 90%', 'first_response.p90 <= 4h', 'exited <= 3%'
+    /// (repeatable; the measures are listed in docs/plan.md).
+    #[arg(long = "target", value_name = "EXPR")]
+    pub targets: Vec<String>,
+    /// Intervention delays to try, e.g. 0h,1h,2h,3h (default: the scenario's).
+    #[arg(long, value_delimiter = ',', value_name = "DELAYS")]
+    pub delays: Vec<String>,
+    /// The teams whose head counts are planned, e.g. technical,billing (default: all).
+    #[arg(long, value_delimiter = ',', value_name = "NAMES")]
+    pub teams: Vec<String>,
+    /// The cost of one staff hour of a team, TEAM=W (repeatable; default 1).
+    #[arg(long = "weight", value_name = "TEAM=W")]
+    pub weights: Vec<String>,
+    /// Probability that the whole statement holds (every target of the
+    /// plan, every one-fewer neighbour failing), between 0.5 and 1.
+    #[arg(long, default_value_t = 0.95)]
+    pub confidence: f64,
+    /// Master seed, 0 to 2^64-1 (default: the scenario's simulation.seed).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Replications of a plan before any decision (at least 2).
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub first_stage: usize,
+    /// The most replications of any one plan; a target still undecided there
+    /// (within its tolerance) is decided by its mean and the plan marked uncertified.
+    #[arg(long, value_name = "N", default_value_t = 100)]
+    pub max_replications: usize,
+    /// Where the search starts.
+    #[arg(long, value_enum, default_value = "analytic")]
+    pub start: PlanStart,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Write plan.json, candidates.csv, frontier.csv and scenario.toml (the plan, ready to run) here.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Print plan.json instead of a text summary.
+    #[arg(long)]
+    pub json: bool,
+    /// No progress on stderr.
+    #[arg(long, short)]
+    pub quiet: bool,
 }

@@ -47,6 +47,7 @@ pub mod metrics;
 pub mod model;
 pub mod numbers;
 pub mod output;
+pub mod plan;
 pub mod posts;
 pub mod replicate;
 pub mod report;

@@ -89,7 +89,16 @@ pub fn map_seeds<R: Send>(
     threads: Option<usize>,
     work: impl Fn(usize, u64) -> R + Sync,
 ) -> Result<Vec<R>, String> {
-    let pool = crate::workers::pool(threads)?;
+    map_seeds_in(&crate::workers::pool(threads)?, seeds, work)
+}
+
+/// `map_seeds` on a pool the caller keeps (`plan` runs many small batches
+/// and starts its workers once).
+pub fn map_seeds_in<R: Send>(
+    pool: &rayon::ThreadPool,
+    seeds: &[u64],
+    work: impl Fn(usize, u64) -> R + Sync,
+) -> Result<Vec<R>, String> {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         pool.install(|| {
             seeds

@@ -135,7 +135,7 @@ const EXEMPT: &[(&str, &str)] = &[
 /// Arguments appended, in the quick test, to commands of a subcommand, so
 /// that the whole test takes seconds: runs and sweeps simulate a week (no
 /// warm-up), sweeps and compare run 2 replications, bench runs its quick
-/// cases once. `sweep --check` runs nothing and is
+/// cases once, plan simulates 30 days with 3 to 6 replications a plan. `sweep --check` runs nothing and is
 /// left as written.
 const SHORTEN: &[(&str, &[&str])] = &[
     (
@@ -170,6 +170,19 @@ const SHORTEN: &[(&str, &[&str])] = &[
         ],
     ),
     ("bench", &["--quick", "--repeat", "1"]),
+    (
+        "plan",
+        &[
+            "--set",
+            "simulation.warmup=7d",
+            "--set",
+            "simulation.horizon=30d",
+            "--first-stage",
+            "3",
+            "--max-replications",
+            "6",
+        ],
+    ),
 ];
 
 /// Subcommands run only by the ignored test: `validate` has no short form

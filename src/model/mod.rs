@@ -43,6 +43,7 @@ use ids::{ExpertId, StaffId};
 use members::Members;
 use questions::{QuestionRef, Questions};
 use roster::Roster;
+pub use roster::split_count;
 use weekly::WeeklyProfile;
 
 /// What happens. Past tense for things that happened, present for clocks.

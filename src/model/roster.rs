@@ -60,7 +60,7 @@ pub struct Roster {
 
 /// Splits a head count over shift patterns by share, largest remainder
 /// first, so the parts always add up to the count.
-fn split_count(count: u32, shares: &[f64]) -> Vec<u32> {
+pub fn split_count(count: u32, shares: &[f64]) -> Vec<u32> {
     let exact: Vec<f64> = shares.iter().map(|s| s * f64::from(count)).collect();
     let mut parts: Vec<u32> = exact.iter().map(|x| x.floor() as u32).collect();
     let mut left = count.saturating_sub(parts.iter().sum());
