@@ -104,7 +104,14 @@ fn time_plan(smoke: bool, threads: usize) -> (f64, u64) {
         threads: Some(threads),
     };
     let start = Instant::now();
-    let outcome = plan::run(&scenario, &targets, &options, &mut |_| {}).expect("plan");
+    let outcome = plan::run(
+        &scenario,
+        &targets,
+        &options,
+        &mut |_| {},
+        plan::Resume::default(),
+    )
+    .expect("plan");
     let seconds = start.elapsed().as_secs_f64();
     println!(
         "plan: {threads} thread(s): {:.1} simulated years, {} runs, {seconds:.1} s",

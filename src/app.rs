@@ -1073,6 +1073,74 @@ fn plan(args: PlanArgs) -> Result<(), AppError> {
             .map_err(|p| AppError::Usage(format!("--set {set}: {}", p.message)))?;
     }
     let _lock = lock_out(args.out.as_deref())?;
+    // What the runs depend on (not the thread count): a journal of another
+    // request is refused, one of this request resumes.
+    let fingerprint = {
+        let tree_text = toml::to_string(&tree).map_err(|e| AppError::Failed(e.to_string()))?;
+        let canonical: Vec<String> = targets.iter().map(|t| t.canonical()).collect();
+        let request = format!(
+            "{}\n{tree_text}\n{canonical:?}\n{:?} {:?} {:?} {} {} {} {} {:?}",
+            env!("CARGO_PKG_VERSION"),
+            options.delays,
+            options.teams,
+            options.weights,
+            options.confidence,
+            options.seed,
+            options.first_stage,
+            options.max_replications,
+            options.start,
+        );
+        crate::sweep::plan::fnv1a(request.as_bytes())
+    };
+    let mut journal = None;
+    let mut kept = plan::journal::Kept::new();
+    if let Some(dir) = &args.out {
+        let path = dir.join(plan::journal::FILE);
+        let text = match std::fs::read(&path) {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+            Err(e) => return Err(io_error(&path)(e)),
+        };
+        // Whole, checksummed lines up to the first that is not.
+        let mut rows = Vec::new();
+        let mut valid = 0usize;
+        for line in text.split_inclusive(|b| *b == b'\n') {
+            let Some(row) = std::str::from_utf8(line)
+                .ok()
+                .and_then(|l| l.strip_suffix('\n'))
+                .and_then(sweep::journal::parse_line)
+                .map(|(_, row)| row)
+            else {
+                break;
+            };
+            rows.push(row);
+            valid += line.len();
+        }
+        kept = plan::journal::read(&rows, fingerprint, targets.len()).map_err(|why| {
+            AppError::Usage(format!(
+                "{}: {why}; choose another --out, or remove the file to start this plan afresh",
+                path.display()
+            ))
+        })?;
+        let mut j = sweep::journal::Journal::open(&path, valid as u64).map_err(io_error(&path))?;
+        if rows.is_empty() {
+            j.append(0, &plan::journal::header(fingerprint))
+                .map_err(io_error(&path))?;
+        }
+        if !kept.is_empty() && !args.quiet {
+            let n: usize = kept.values().map(|v| v.len()).sum();
+            eprintln!("resuming: {n} replications kept in {}", path.display());
+        }
+        journal = Some((j, path, rows.len() as u64));
+    }
+    let mut record = |stream: u32, p: &plan::Plan, r: usize, o: &plan::Observation| {
+        let Some((j, path, line)) = journal.as_mut() else {
+            return Ok(());
+        };
+        *line += 1;
+        j.append(*line, &plan::journal::row(stream, p, r, o))
+            .map_err(|e| format!("{}: {e}", path.display()))
+    };
     let bar = if args.quiet || !std::io::stderr().is_terminal() {
         ProgressBar::hidden()
     } else {
@@ -1083,17 +1151,30 @@ fn plan(args: PlanArgs) -> Result<(), AppError> {
         );
         bar
     };
-    let outcome = plan::run(&scenario, &targets, &options, &mut |p| {
+    let mut on_progress = |p: plan::Progress| {
         bar.set_position(p.runs);
         if p.step != "simulating" {
             bar.set_message(p.step.to_string());
         }
-    })
+    };
+    let outcome = plan::run(
+        &scenario,
+        &targets,
+        &options,
+        &mut on_progress,
+        plan::Resume {
+            kept,
+            record: Some(&mut record),
+        },
+    )
     .map_err(|e| match e {
         PlanError::Input(m) => AppError::Usage(m),
         PlanError::Failed(m) => AppError::Failed(m),
     })?;
     bar.finish_and_clear();
+    if let Some((j, path, _)) = journal.as_mut() {
+        j.sync().map_err(io_error(path))?;
+    }
     let json = report::plan_json(&scenario, &targets, &options, &outcome);
     let text =
         serde_json::to_string_pretty(&json).map_err(|e| AppError::Failed(e.to_string()))? + "\n";

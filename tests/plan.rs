@@ -506,7 +506,14 @@ fn repeated_plans_pick_the_right_staffing_at_the_promised_rate() {
             start: plan::Start::Scenario,
             threads: Some(2),
         };
-        let outcome = plan::run(&base, &targets, &options, &mut |_| {}).expect("plan");
+        let outcome = plan::run(
+            &base,
+            &targets,
+            &options,
+            &mut |_| {},
+            plan::Resume::default(),
+        )
+        .expect("plan");
         let answer = outcome.recommended().expect("an answer");
         right += u32::from(answer.plan.counts == [13]);
         let used = answer.decision.targets[0].as_ref().map_or(0, |d| d.used);
@@ -517,5 +524,83 @@ fn repeated_plans_pick_the_right_staffing_at_the_promised_rate() {
     assert!(
         sequential >= plans as u32 / 2,
         "only {sequential} plans went past the first stage"
+    );
+}
+
+/// `plan --out DIR` keeps every replication in DIR/plan.journal: cut
+/// short (here: the journal truncated mid-line, as a kill leaves it), the
+/// same command resumes and writes the same bytes; a journal of another
+/// request is refused with exit 2, and nothing of it is lost.
+#[test]
+fn an_interrupted_plan_resumes_to_the_same_bytes() {
+    let q = Queue {
+        arrivals_per_hour: 200.0,
+        handling_hours: 180.0 / 3600.0,
+        patience_hours: 5.0 / 60.0,
+    };
+    let sets = q.sets();
+    let dir = temp("plan-resume");
+    let d = dir.to_string_lossy().to_string();
+    let mut ordered = vec!["plan", "scenarios/erlang-a.toml"];
+    ordered.extend(with_sets(
+        &sets,
+        &[
+            "--target",
+            "picked_up_within(20s) >= 80%",
+            "--start",
+            "scenario",
+            "--out",
+            &d,
+        ],
+    ));
+    ok(&ordered);
+    let plan_json = std::fs::read(dir.join("plan.json")).unwrap();
+    let journal = dir.join("plan.journal");
+    let full = std::fs::read(&journal).unwrap();
+    let lines = full.iter().filter(|b| **b == b'\n').count();
+    assert!(lines > 20, "{lines} journal lines");
+    // Cut in the middle of a line, as a kill would.
+    std::fs::write(&journal, &full[..full.len() / 2]).unwrap();
+    std::fs::remove_file(dir.join("plan.json")).unwrap();
+    let out = ok(&ordered);
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("resuming"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(std::fs::read(dir.join("plan.json")).unwrap(), plan_json);
+    // Whole again: the same observations, some in another order.
+    let lines_of = |bytes: &[u8]| {
+        let mut v: Vec<String> = String::from_utf8_lossy(bytes)
+            .lines()
+            .map(|l| {
+                l.split_once(',')
+                    .map_or(l, |(_, rest)| rest)
+                    .rsplit_once(',')
+                    .map_or("", |(body, _)| body)
+                    .to_string()
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let resumed = std::fs::read(&journal).unwrap();
+    assert!(
+        lines_of(&resumed) == lines_of(&full),
+        "the resumed journal holds other observations"
+    );
+    // Another request in the same directory.
+    let mut other = ordered.clone();
+    let i = other
+        .iter()
+        .position(|a| *a == "picked_up_within(20s) >= 80%")
+        .unwrap();
+    other[i] = "picked_up_within(20s) >= 70%";
+    let out = entraide(&other);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("another request"));
+    assert!(
+        std::fs::read(&journal).unwrap() == resumed,
+        "the refused request left the journal alone"
     );
 }

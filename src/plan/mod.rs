@@ -37,6 +37,7 @@
 //! Feldman, Mandelbaum, Massey and Whitt (2008) is not implemented yet.
 
 pub mod feasibility;
+pub mod journal;
 pub mod report;
 mod seed;
 pub mod targets;
@@ -237,6 +238,16 @@ pub struct Progress<'a> {
     pub step: &'a str,
 }
 
+/// Observations kept from an interrupted plan of the same request, and
+/// where new ones go as they come (`journal`; `app` does the I/O).
+#[derive(Default)]
+pub struct Resume<'a> {
+    pub kept: journal::Kept,
+    /// Called for each new observation: (stream, plan, replication, it).
+    #[allow(clippy::type_complexity)]
+    pub record: Option<&'a mut dyn FnMut(u32, &Plan, usize, &Observation) -> Result<(), String>>,
+}
+
 /// The blocks of the planned teams, in team then pattern order.
 pub fn blocks(scenario: &Scenario, options: &Options) -> Vec<Block> {
     let mut out = Vec::new();
@@ -303,11 +314,12 @@ pub fn cost(blocks: &[Block], counts: &[u32]) -> f64 {
 /// Runs the whole search: for each delay of the grid, the least-cost
 /// plan that meets `targets`, certified. `base` must already measure the
 /// targets' times (`targets::add_response_targets`).
-pub fn run(
-    base: &Scenario,
-    targets: &[Target],
-    options: &Options,
-    progress: &mut dyn FnMut(Progress),
+pub fn run<'a>(
+    base: &'a Scenario,
+    targets: &'a [Target],
+    options: &'a Options,
+    progress: &'a mut dyn FnMut(Progress),
+    resume: Resume<'a>,
 ) -> Result<Outcome, PlanError> {
     let blocks = blocks(base, options);
     if blocks.is_empty() {
@@ -339,8 +351,8 @@ pub fn run(
         pool,
         observations: HashMap::new(),
         runs: 0,
-        simulated_days: 0.0,
         progress,
+        resume,
     };
     let mut answers = Vec::new();
     let mut out_of_reach = Vec::new();
@@ -389,7 +401,8 @@ pub fn run(
         beta,
         observations: planner.observations,
         runs: planner.runs,
-        simulated_days: planner.simulated_days,
+        // Every run of a plan has the scenario's horizon.
+        simulated_days: planner.runs as f64 * base.simulation.horizon.as_days(),
     })
 }
 
@@ -403,8 +416,8 @@ struct Planner<'a> {
     pool: rayon::ThreadPool,
     observations: HashMap<(u32, Plan), Vec<Observation>>,
     runs: u64,
-    simulated_days: f64,
     progress: &'a mut dyn FnMut(Progress),
+    resume: Resume<'a>,
 }
 
 /// The master seed of seed stream `k`: stream 0 is the user's seed, so
@@ -724,6 +737,13 @@ impl Planner<'_> {
     /// how many it has.
     fn observe(&mut self, stream: u32, plan: &Plan, n: usize) -> Result<usize, PlanError> {
         let key = (stream, plan.clone());
+        if !self.observations.contains_key(&key)
+            && let Some(kept) = self.resume.kept.remove(&key)
+        {
+            // Counted as if run again: a resumed plan reports the same.
+            self.runs += kept.len() as u64;
+            self.observations.insert(key.clone(), kept);
+        }
         let have = self.observations.get(&key).map_or(0, |v| v.len());
         if have >= n {
             return Ok(have);
@@ -739,10 +759,13 @@ impl Planner<'_> {
         .map_err(PlanError::Failed)?;
         let mut new = Vec::with_capacity(summaries.len());
         for (i, s) in summaries.iter().enumerate() {
-            new.push(self.observation(s, plan, have + i)?);
+            let o = self.observation(s, plan, have + i)?;
+            if let Some(record) = self.resume.record.as_mut() {
+                record(stream, plan, have + i, &o).map_err(PlanError::Failed)?;
+            }
+            new.push(o);
         }
         self.runs += summaries.len() as u64;
-        self.simulated_days += summaries.len() as f64 * scenario.simulation.horizon.as_days();
         let runs = self.runs;
         (self.progress)(Progress {
             runs,
