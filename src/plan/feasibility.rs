@@ -58,7 +58,7 @@ impl Check {
     }
 
     /// The verdict after the observations so far (at least `first_stage`
-    /// of them), for "E[Y] ≥ q" when `sign` is +1 and "E[Y] ≤ q" when −1.
+    /// of them), for `E[Y] ≥ q` when `sign` is +1 and `E[Y] ≤ q` when −1.
     pub fn verdict(&self, ys: &[f64], q: f64, sign: f64, tolerance: f64) -> Verdict {
         if ys.len() < self.first_stage {
             return Verdict::Open;
