@@ -201,7 +201,7 @@ fn run_replicated(args: RunArgs, n: u32) -> Result<(), AppError> {
         .map_err(io_error(dir))?;
         output::write_bands(dir, &series).map_err(io_error(dir))?;
         if args.report {
-            report::write(dir)?;
+            crate::report::write(dir)?;
         }
         Ok(())
     });
@@ -341,7 +341,7 @@ fn run_once(args: RunArgs) -> Result<(), AppError> {
         sink.finish().map_err(io_error(dir))?;
         output::write_summary_json(dir, &summary).map_err(io_error(dir))?;
         if args.report {
-            report::write(dir)?;
+            crate::report::write(dir)?;
         }
         Ok(())
     });
@@ -1195,6 +1195,9 @@ fn plan(args: PlanArgs) -> Result<(), AppError> {
                 report::scenario_toml(&tree, &scenario, &outcome.blocks, &best.plan, &command)
                     .map_err(AppError::Failed)?;
             write("scenario.toml", toml.as_bytes())?;
+        }
+        if args.report {
+            crate::report::write(dir)?;
         }
     }
     if args.json {

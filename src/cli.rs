@@ -39,7 +39,7 @@ pub enum Command {
     Plan(PlanArgs),
     /// Combine the shard directories of a sweep into one.
     Merge(MergeArgs),
-    /// Write DIR/report.html from the output of run --out DIR or sweep --out DIR.
+    /// Write DIR/report.html from the output of run, sweep or plan --out DIR.
     Report(ReportArgs),
     /// Calibrate a scenario from a forum's post log (CSV, or a Stack Exchange Posts.xml): DIR/scenario.toml, DIR/fit.json.
     Fit(FitArgs),
@@ -384,6 +384,9 @@ pub struct PlanArgs {
     /// Write plan.json, candidates.csv, frontier.csv and scenario.toml (the plan, ready to run) here.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Also write report.html: the plan, its targets, one fewer per block, the frontier (needs --out).
+    #[arg(long, requires = "out")]
+    pub report: bool,
     /// Print plan.json instead of a text summary.
     #[arg(long)]
     pub json: bool,

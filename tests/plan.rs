@@ -296,6 +296,15 @@ fn plan_gives_the_same_bytes_on_any_thread_count_and_a_runnable_scenario() {
             "{file} differs between 1 and 2 threads"
         );
     }
+    // `entraide report` draws a plan's directory.
+    let d2 = two.to_string_lossy().to_string();
+    ok(&["report", &d2]);
+    let page = std::fs::read_to_string(two.join("report.html")).expect("report.html");
+    assert!(page.contains("<h1>entraide plan: erlang-a</h1>"), "{page}");
+    assert!(
+        page.contains("One person fewer") && page.contains("<svg"),
+        "{page}"
+    );
     // The recommended plan is a scenario `check` accepts and `run` runs
     // with the planned head count.
     let scenario = two.join("scenario.toml").to_string_lossy().to_string();

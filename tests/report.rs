@@ -382,7 +382,7 @@ fn bad_directories_exit_2_and_write_nothing() {
     let text = empty.to_string_lossy().to_string();
     let out = entraide(&["report", &text]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("holds no run or sweep output"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("holds no run, sweep or plan output"));
     assert!(!empty.join("report.html").exists());
     // A truncated summary.json.
     let (_, good) = &reports()[0];

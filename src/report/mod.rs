@@ -6,6 +6,7 @@
 pub mod charts;
 pub mod html;
 mod labels;
+mod plan;
 mod run;
 mod sweep;
 
@@ -18,7 +19,7 @@ pub const FILE: &str = "report.html";
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {
     #[error(
-        "{0} holds no run or sweep output (no summary.json, no sweep.json): run `entraide run SCENARIO --out DIR` or `entraide sweep ... --out DIR` first"
+        "{0} holds no run, sweep or plan output (no summary.json, sweep.json or plan.json): run `entraide run SCENARIO --out DIR`, `entraide sweep ... --out DIR` or `entraide plan ... --out DIR` first"
     )]
     Empty(String),
     #[error("{file}: {message}")]
@@ -81,6 +82,18 @@ pub fn write(dir: &Path) -> Result<PathBuf, ReportError> {
             });
         }
         sweep::build(&manifest, dir)?
+    } else if dir.join("plan.json").exists() {
+        let path = dir.join("plan.json");
+        let text = std::fs::read_to_string(&path).map_err(|error| ReportError::Io {
+            path: path.clone(),
+            error,
+        })?;
+        let json: serde_json::Value =
+            serde_json::from_str(&text).map_err(|e| ReportError::Corrupt {
+                file: path.display().to_string(),
+                message: format!("not a plan.json written by entraide plan ({e})"),
+            })?;
+        plan::build(&json, &path.display().to_string())?
     } else if dir.join("summary.json").exists() {
         let path = dir.join("summary.json");
         let text = std::fs::read_to_string(&path).map_err(|error| ReportError::Io {
