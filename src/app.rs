@@ -1092,47 +1092,13 @@ fn plan(args: PlanArgs) -> Result<(), AppError> {
         );
         crate::sweep::plan::fnv1a(request.as_bytes())
     };
-    let mut journal = None;
-    let mut kept = plan::journal::Kept::new();
-    if let Some(dir) = &args.out {
-        let path = dir.join(plan::journal::FILE);
-        let text = match std::fs::read(&path) {
-            Ok(bytes) => bytes,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
-            Err(e) => return Err(io_error(&path)(e)),
-        };
-        // Whole, checksummed lines up to the first that is not.
-        let mut rows = Vec::new();
-        let mut valid = 0usize;
-        for line in text.split_inclusive(|b| *b == b'\n') {
-            let Some(row) = std::str::from_utf8(line)
-                .ok()
-                .and_then(|l| l.strip_suffix('\n'))
-                .and_then(sweep::journal::parse_line)
-                .map(|(_, row)| row)
-            else {
-                break;
-            };
-            rows.push(row);
-            valid += line.len();
+    let (mut journal, kept) = match &args.out {
+        Some(dir) => {
+            let (j, kept) = open_plan_journal(dir, fingerprint, targets.len(), args.quiet)?;
+            (Some(j), kept)
         }
-        kept = plan::journal::read(&rows, fingerprint, targets.len()).map_err(|why| {
-            AppError::Usage(format!(
-                "{}: {why}; choose another --out, or remove the file to start this plan afresh",
-                path.display()
-            ))
-        })?;
-        let mut j = sweep::journal::Journal::open(&path, valid as u64).map_err(io_error(&path))?;
-        if rows.is_empty() {
-            j.append(0, &plan::journal::header(fingerprint))
-                .map_err(io_error(&path))?;
-        }
-        if !kept.is_empty() && !args.quiet {
-            let n: usize = kept.values().map(|v| v.len()).sum();
-            eprintln!("resuming: {n} replications kept in {}", path.display());
-        }
-        journal = Some((j, path, rows.len() as u64));
-    }
+        None => (None, plan::journal::Kept::new()),
+    };
     let mut record = |stream: u32, p: &plan::Plan, r: usize, o: &plan::Observation| {
         let Some((j, path, line)) = journal.as_mut() else {
             return Ok(());
@@ -1153,8 +1119,8 @@ fn plan(args: PlanArgs) -> Result<(), AppError> {
     };
     let mut on_progress = |p: plan::Progress| {
         bar.set_position(p.runs);
-        if p.step != "simulating" {
-            bar.set_message(p.step.to_string());
+        if let Some(step) = p.step {
+            bar.set_message(step.to_string());
         }
     };
     let outcome = plan::run(
@@ -1205,4 +1171,54 @@ fn plan(args: PlanArgs) -> Result<(), AppError> {
     } else {
         out!("{}", report::render(&json, &targets))
     }
+}
+
+/// Opens `DIR/plan.journal` for appending: the observations it keeps (its
+/// whole, checksummed lines, read with the sweep journal's `scan`), or an
+/// input error if another request wrote it; a new journal gets its header.
+/// Returns the journal, its path and its line count, and what it kept.
+fn open_plan_journal(
+    dir: &Path,
+    fingerprint: u64,
+    targets: usize,
+    quiet: bool,
+) -> Result<
+    (
+        (sweep::journal::Journal, PathBuf, u64),
+        crate::plan::journal::Kept,
+    ),
+    AppError,
+> {
+    use crate::plan::journal;
+    let path = dir.join(journal::FILE);
+    let (entries, valid) = sweep::journal::scan(&path).map_err(io_error(&path))?;
+    let text = match std::fs::read(&path) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+        Err(e) => return Err(io_error(&path)(e)),
+    };
+    let rows: Vec<&str> = entries
+        .iter()
+        .filter_map(|e| {
+            let start = e.offset as usize;
+            std::str::from_utf8(text.get(start..start + e.len as usize)?).ok()
+        })
+        .collect();
+    let kept = journal::read(&rows, fingerprint, targets).map_err(|why| {
+        AppError::Usage(format!(
+            "{}: {why}; choose another --out, or remove the file to start this plan afresh",
+            path.display()
+        ))
+    })?;
+    let mut j = sweep::journal::Journal::open(&path, valid).map_err(io_error(&path))?;
+    if rows.is_empty() {
+        j.append(0, &journal::header(fingerprint))
+            .map_err(io_error(&path))?;
+    }
+    if !kept.is_empty() && !quiet {
+        let n: usize = kept.values().map(|v| v.len()).sum();
+        eprintln!("resuming: {n} replications kept in {}", path.display());
+    }
+    let lines = rows.len() as u64;
+    Ok(((j, path, lines), kept))
 }

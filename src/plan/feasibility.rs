@@ -64,9 +64,8 @@ impl Check {
             return Verdict::Open;
         }
         let s2 = stats::sd(&ys[..self.first_stage]).powi(2);
-        let r = ys.len() as f64;
         let d: f64 = ys.iter().map(|y| sign * (y - q)).sum();
-        let half_width = (self.h2 * s2 / (2.0 * tolerance) - tolerance * r / 2.0).max(0.0);
+        let half_width = self.half_width(s2, ys.len(), tolerance);
         if d > half_width {
             Verdict::Feasible
         } else if d < -half_width {
@@ -102,8 +101,7 @@ impl Check {
             if r < self.first_stage {
                 continue;
             }
-            let half_width =
-                (self.h2 * s2 / (2.0 * tolerance) - tolerance * r as f64 / 2.0).max(0.0);
+            let half_width = self.half_width(s2, r, tolerance);
             if d > half_width || (half_width == 0.0 && d == 0.0) {
                 return Some((Verdict::Feasible, r));
             }
@@ -112,6 +110,12 @@ impl Check {
             }
         }
         None
+    }
+
+    /// R(r) = max(0, h²S²/(2ε) − εr/2): the continuation region's half
+    /// width after r observations.
+    fn half_width(&self, s2: f64, r: usize, tolerance: f64) -> f64 {
+        (self.h2 * s2 / (2.0 * tolerance) - tolerance * r as f64 / 2.0).max(0.0)
     }
 
     /// The most observations the check can take for this first stage: the

@@ -235,7 +235,9 @@ impl Outcome {
 /// What the progress bar shows: runs so far and the step.
 pub struct Progress<'a> {
     pub runs: u64,
-    pub step: &'a str,
+    /// The step the search is at, when it changes; `None` when only
+    /// the run count moved.
+    pub step: Option<&'a str>,
 }
 
 /// Observations kept from an interrupted plan of the same request, and
@@ -767,10 +769,7 @@ impl Planner<'_> {
         }
         self.runs += summaries.len() as u64;
         let runs = self.runs;
-        (self.progress)(Progress {
-            runs,
-            step: "simulating",
-        });
+        (self.progress)(Progress { runs, step: None });
         let entry = self.observations.entry(key).or_default();
         entry.extend(new);
         Ok(entry.len())
@@ -823,7 +822,10 @@ impl Planner<'_> {
 
     fn step(&mut self, step: &str) {
         let runs = self.runs;
-        (self.progress)(Progress { runs, step });
+        (self.progress)(Progress {
+            runs,
+            step: Some(step),
+        });
     }
 }
 
