@@ -7,7 +7,7 @@ use super::histogram::Histogram;
 use super::level::Level;
 use super::summary;
 use super::{Outcome, Responder, Warmup, ratio};
-use crate::time::{MS_PER_HOUR, SimDuration, SimTime};
+use crate::time::{MS_PER_DAY, MS_PER_HOUR, SimDuration, SimTime};
 
 /// Waiting-time tallies for the queueing view (see `summary::Waiting`).
 #[derive(Debug, Clone, Default)]
@@ -19,6 +19,8 @@ struct WaitTally {
     sum_served_ms: f64,
     served: u64,
     within: Vec<u64>,
+    /// (settled, waited) by the hour of the day the question was posted.
+    by_hour: [[u64; 2]; 24],
 }
 
 /// Questions still open when the run ends (counted ones only).
@@ -144,17 +146,17 @@ impl QuestionMetrics {
         }
     }
 
-    /// The end of a question's first wait: picked up after `waited`.
-    pub fn picked_up(&mut self, counted: bool, waited: SimDuration) {
-        self.record_wait(counted, waited, true);
+    /// The end of a question's first wait, now: picked up after `waited`.
+    pub fn picked_up(&mut self, now: SimTime, counted: bool, waited: SimDuration) {
+        self.record_wait(now, counted, waited, true);
     }
 
-    /// The customer gave up before anyone picked the question up.
-    pub fn abandoned(&mut self, counted: bool, waited: SimDuration) {
-        self.record_wait(counted, waited, false);
+    /// The customer gave up, now, before anyone picked the question up.
+    pub fn abandoned(&mut self, now: SimTime, counted: bool, waited: SimDuration) {
+        self.record_wait(now, counted, waited, false);
     }
 
-    fn record_wait(&mut self, counted: bool, waited: SimDuration, served: bool) {
+    fn record_wait(&mut self, now: SimTime, counted: bool, waited: SimDuration, served: bool) {
         if !counted {
             return;
         }
@@ -162,9 +164,12 @@ impl QuestionMetrics {
         w.settled += 1;
         let ms = waited.as_millis() as f64;
         w.sum_all_ms += ms;
-        if waited.as_millis() > 0 || !served {
-            w.waited += 1;
-        }
+        let did_wait = waited.as_millis() > 0 || !served;
+        w.waited += u64::from(did_wait);
+        let posted = now.as_millis().saturating_sub(waited.as_millis());
+        let hour = &mut w.by_hour[(posted % MS_PER_DAY / MS_PER_HOUR) as usize];
+        hour[0] += 1;
+        hour[1] += u64::from(did_wait);
         if served {
             w.served += 1;
             w.sum_served_ms += ms;
@@ -362,6 +367,11 @@ impl QuestionMetrics {
         summary::Waiting {
             settled: w.settled,
             p_wait: ratio(w.waited as f64, n),
+            p_wait_by_hour: w
+                .by_hour
+                .iter()
+                .map(|[settled, waited]| ratio(*waited as f64, *settled as f64))
+                .collect(),
             p_abandon: ratio(w.abandoned as f64, n),
             mean_hours: ratio(hours(w.sum_all_ms), n),
             mean_served_hours: ratio(hours(w.sum_served_ms), w.served as f64),

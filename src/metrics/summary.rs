@@ -150,6 +150,10 @@ pub struct SurvivalPoint {
 pub struct Waiting {
     pub settled: u64,
     pub p_wait: Option<f64>,
+    /// `p_wait` of the questions posted in each hour of the day (00:00 to
+    /// 01:00 first), `None` for an hour with none settled: how time-stable
+    /// the service is.
+    pub p_wait_by_hour: Vec<Option<f64>>,
     pub p_abandon: Option<f64>,
     pub mean_hours: Option<f64>,
     pub mean_served_hours: Option<f64>,

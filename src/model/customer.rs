@@ -85,7 +85,7 @@ impl<O: Observer> World<'_, O> {
             let complains =
                 self.customer_rng(r).random::<f64>() < self.sc.customers.complain_probability;
             if never_picked {
-                self.metrics.questions.abandoned(counted, waited);
+                self.metrics.questions.abandoned(now, counted, waited);
             }
             let outcome = if complains {
                 Outcome::Complained

@@ -155,6 +155,15 @@ pub trait Observer {
     fn wants_posts(&self) -> bool {
         false
     }
+    /// A question joined the staff's queue at `at` (its delay elapsed
+    /// while it waited). `in_system` is what it found there, itself not
+    /// included: questions waiting for staff, plus staff on shift busy
+    /// with a task: the number in system of a multi-server queue, which
+    /// the iterative staffing of `plan` sizes. When `wants_staff_arrivals`.
+    fn staff_arrival(&mut self, _at: SimTime, _counted: bool, _in_system: u32) {}
+    fn wants_staff_arrivals(&self) -> bool {
+        false
+    }
 }
 
 /// An observer that keeps nothing (sweeps, benchmarks).
@@ -303,7 +312,7 @@ impl<'a, O: Observer> World<'a, O> {
     /// Someone picks a question up (see `Questions::claim`).
     fn claim(&mut self, r: QuestionRef) {
         if let Some((counted, waited)) = self.questions.claim(r, self.now) {
-            self.metrics.questions.picked_up(counted, waited);
+            self.metrics.questions.picked_up(self.now, counted, waited);
         }
     }
 

@@ -330,6 +330,11 @@ impl Questions {
         best.map(|(_, slot)| self.slab.ref_to(slot))
     }
 
+    /// Questions in the staff pools, all topics together.
+    pub fn waiting_for_staff(&self) -> u32 {
+        self.staff_pool.iter().map(|p| p.len() as u32).sum()
+    }
+
     /// The first eligible question of `topics` under the staff priority.
     pub fn next_for_staff(&self, topics: &[TopicId]) -> Option<QuestionRef> {
         let mut best: Option<(u64, u32)> = None;

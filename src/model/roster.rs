@@ -56,6 +56,9 @@ pub struct Roster {
     /// Per topic: whether a team with staff covers it (else nobody will
     /// ever confirm an answer there).
     staffed_topic: Vec<bool>,
+    /// Members on shift with a task (those past their shift's end are
+    /// finishing overtime and take nothing new).
+    busy_on_shift: u32,
 }
 
 /// Splits a head count over shift patterns by share, largest remainder
@@ -127,7 +130,13 @@ impl Roster {
                         .any(|t| t.count > 0 && t.topics.contains(&topic))
                 })
                 .collect(),
+            busy_on_shift: 0,
         }
+    }
+
+    /// Members on shift and busy, all teams together.
+    pub fn busy_on_shift(&self) -> u32 {
+        self.busy_on_shift
     }
 
     pub fn pattern(&self, team: TeamId, pattern: usize) -> &Pattern {
@@ -156,7 +165,13 @@ impl Roster {
         }
         member.on_shift = on;
         let (team, busy) = (member.team, member.task.is_some());
-        if !busy {
+        if busy {
+            if on {
+                self.busy_on_shift += 1;
+            } else {
+                self.busy_on_shift -= 1;
+            }
+        } else {
             if on {
                 self.push_idle(s);
             } else {
@@ -203,6 +218,7 @@ impl Roster {
         self.remove_idle(s);
         let member = &mut self.members[s.index()];
         member.task = Some(task);
+        self.busy_on_shift += u32::from(member.on_shift);
         member.on_shift
     }
 
@@ -213,6 +229,7 @@ impl Roster {
         let task = member.task.take()?;
         let (team, on_shift) = (member.team, member.on_shift);
         if on_shift {
+            self.busy_on_shift -= 1;
             self.push_idle(s);
         }
         Some((task, team, on_shift))

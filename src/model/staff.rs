@@ -108,6 +108,11 @@ impl<O: Observer> World<'_, O> {
         if self.questions.make_staff_eligible(r)
             && let Some(q) = self.questions.get(r)
         {
+            if self.observer.wants_staff_arrivals() {
+                let waiting = self.questions.waiting_for_staff() - 1;
+                let in_system = waiting + self.roster.busy_on_shift();
+                self.observer.staff_arrival(self.now, q.counted, in_system);
+            }
             self.offer_to_staff(queue, q.topic);
         }
     }
