@@ -1110,14 +1110,20 @@ fn plan(args: PlanArgs) -> Result<(), AppError> {
     let bar = if args.quiet || !std::io::stderr().is_terminal() {
         ProgressBar::hidden()
     } else {
-        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+        // The length is an estimate of the runs the search will take
+        // (`Planner::expected_runs`), revised as it goes: so is the ETA.
+        let bar = ProgressBar::with_draw_target(Some(1), ProgressDrawTarget::stderr());
         bar.set_style(
-            ProgressStyle::with_template("{spinner} plan: {pos} runs, {msg} {elapsed}")
-                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+            ProgressStyle::with_template(
+                "{spinner} plan [{bar:30}] {pos}/~{len} runs, {msg}, {elapsed} (about {eta} left)",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
         );
         bar
     };
     let mut on_progress = |p: plan::Progress| {
+        bar.set_length(p.expected.max(p.runs));
         bar.set_position(p.runs);
         if let Some(step) = p.step {
             bar.set_message(step.to_string());

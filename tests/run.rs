@@ -16,12 +16,13 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
-const SCENARIOS: [&str; 5] = [
+const SCENARIOS: [&str; 6] = [
     "mercure",
     "mercure-no-experts",
     "mercure-immediate",
     "airline-24-7",
     "erlang-a",
+    "hourly-sinusoid",
 ];
 
 struct Run {

@@ -115,6 +115,54 @@ pub struct FrontierJson {
     pub measures: BTreeMap<String, Option<[f64; 2]>>,
 }
 
+/// Why an answer is not certified, from what its decisive round found.
+fn why_uncertified(scenario: &Scenario, outcome: &Outcome, a: &Answer) -> String {
+    let mut reasons = Vec::new();
+    let still_meet: Vec<String> = a
+        .neighbours
+        .iter()
+        .filter(|(_, _, d)| d.feasible)
+        .map(|(b, _, _)| {
+            let block = &outcome.blocks[*b];
+            format!(
+                "{} pattern {}",
+                scenario.staff.teams[block.team].name,
+                block.pattern + 1
+            )
+        })
+        .collect();
+    if !still_meet.is_empty() {
+        reasons.push(format!(
+            "with one fewer person in {} the targets were still met on the certifying seeds, so the plan may not be \
+             the least (where one person moves a measure by less than its tolerance, as with a bound on every hour, \
+             both counts lie within it)",
+            still_meet.join(", ")
+        ));
+    }
+    let open = !a.decision.certified() || a.neighbours.iter().any(|n| !n.2.certified());
+    if open {
+        reasons.push(
+            "a check was still open at --max-replications (a target lies within its tolerance) and its mean decided"
+                .into(),
+        );
+    }
+    if a.neighbours.is_empty() && a.decision.targets.iter().all(Option::is_none) {
+        reasons.push(
+            "it costs no less than a certified plan of an earlier delay, so it was only estimated"
+                .into(),
+        );
+    } else if !a.decision.feasible {
+        reasons.push("the search did not settle: it fails a target on the certifying seeds".into());
+    }
+    if reasons.is_empty() {
+        reasons.push("the search did not settle within the certifying rounds".into());
+    }
+    format!(
+        "Not certified: {}. The figures are estimates only.",
+        reasons.join("; ")
+    )
+}
+
 /// The mean and 95 % half-width of a measure over observations where every
 /// one has it.
 fn estimate(values: Vec<Option<f64>>) -> Option<Estimate> {
@@ -141,7 +189,7 @@ pub fn plan_json(
             "With probability at least {}%, every target of this plan holds within its tolerance, and no plan with one fewer person in a block meets every target by more than its tolerance.",
             100.0 * options.confidence
         ),
-        Some(_) => "Not certified: on the certifying seeds a check was still open at --max-replications (a target lies within its tolerance), or the search did not settle; the figures are estimates only.".into(),
+        Some(a) => why_uncertified(scenario, outcome, a),
         None => "No plan.".into(),
     };
     PlanJson {

@@ -46,6 +46,10 @@ pub enum Measure {
     ResolvedWithin(SimDuration),
     /// A summary field, by its `summary.json` path.
     Field(&'static Field),
+    /// `waiting.p_wait` of the questions posted in one hour of the day
+    /// (0 to 23; summary `waiting.p_wait_by_hour`): one of the 24 targets
+    /// `every_hour(waiting.p_wait)` stands for.
+    WaitedInHour(u8),
 }
 
 /// A measure read straight from a summary field.
@@ -202,7 +206,7 @@ impl Measure {
             Measure::AnsweredWithin(t)
             | Measure::PickedUpWithin(t)
             | Measure::ResolvedWithin(t) => Some(*t),
-            Measure::Field(_) => None,
+            Measure::Field(_) | Measure::WaitedInHour(_) => None,
         }
     }
 
@@ -215,6 +219,7 @@ impl Measure {
             Measure::PickedUpWithin(t) => within(&s.waiting.within, t),
             Measure::ResolvedWithin(t) => within(&s.resolution.within, t),
             Measure::Field(f) => (f.read)(s),
+            Measure::WaitedInHour(h) => s.waiting.p_wait_by_hour.get(*h as usize).copied()?,
         }
     }
 }
@@ -226,6 +231,9 @@ impl fmt::Display for Measure {
             Measure::PickedUpWithin(t) => write!(f, "picked_up_within({t})"),
             Measure::ResolvedWithin(t) => write!(f, "resolved_within({t})"),
             Measure::Field(field) => write!(f, "{}", field.name),
+            Measure::WaitedInHour(h) => {
+                write!(f, "waiting.p_wait in {h:02}:00-{:02}:00", h + 1)
+            }
         }
     }
 }
@@ -326,12 +334,47 @@ pub fn parse_all(texts: &[String]) -> Result<Vec<Target>, String> {
             measure_list()
         ));
     }
-    let targets = texts
-        .iter()
-        .map(|t| parse(t))
-        .collect::<Result<Vec<_>, _>>()?;
+    let mut targets = Vec::new();
+    for text in texts {
+        targets.extend(parse_expanding(text)?);
+    }
     check_contradictions(&targets)?;
     Ok(targets)
+}
+
+/// The measures `every_hour(...)` takes.
+const HOURLY: &[&str] = &["waiting.p_wait"];
+
+/// One `--target`: one target, or, for `every_hour(MEASURE) <= VALUE`,
+/// one per hour of the day (the bound must hold in every hour: a plan
+/// time-stable through the day, which the iterative start aims at).
+fn parse_expanding(text: &str) -> Result<Vec<Target>, String> {
+    let Some(rest) = text.trim_start().strip_prefix("every_hour(") else {
+        return Ok(vec![parse(text)?]);
+    };
+    let at = |e: String| format!("--target {text:?}: {e}");
+    let Some((inner, comparison)) = rest.split_once(')') else {
+        return Err(at("expected `)` to close every_hour(".into()));
+    };
+    let inner = inner.trim();
+    if !HOURLY.contains(&inner) {
+        return Err(at(format!(
+            "every_hour(...) takes {}, not `{inner}`",
+            HOURLY.join(", ")
+        )));
+    }
+    let whole = parse(&format!("{inner} {comparison}")).map_err(|e| {
+        // Name the target as written, not the inner one built here.
+        at(e.split_once(": ")
+            .map_or(e.clone(), |(_, why)| why.to_string()))
+    })?;
+    Ok((0..24u8)
+        .map(|h| Target {
+            text: format!("{text} [{h:02}h]"),
+            measure: Measure::WaitedInHour(h),
+            ..whole.clone()
+        })
+        .collect())
 }
 
 /// Every measure name with what it means, one per line (for messages and
@@ -350,6 +393,10 @@ pub fn measure_list() -> String {
         ));
     }
     lines.extend(FIELDS.iter().map(|f| format!("  {}: {}", f.name, f.what)));
+    lines.push(format!(
+        "  every_hour(M) with M one of {}: the bound holds in each hour of the day (24 targets)",
+        HOURLY.join(", ")
+    ));
     lines.join("\n")
 }
 
@@ -614,6 +661,26 @@ mod tests {
                 e.contains(text),
                 "{text}: the message names the target: {e}"
             );
+        }
+    }
+
+    #[test]
+    fn an_every_hour_target_is_one_per_hour_of_the_day() {
+        let all = parse_all(&["every_hour(waiting.p_wait) <= 20% +- 3%".to_string()]).unwrap();
+        assert_eq!(all.len(), 24);
+        for (h, t) in all.iter().enumerate() {
+            assert_eq!(t.measure, Measure::WaitedInHour(h as u8));
+            assert_eq!((t.threshold, t.tolerance), (0.2, 0.03));
+            assert_eq!(t.direction, Direction::AtMost);
+        }
+        assert_eq!(all[5].measure.to_string(), "waiting.p_wait in 05:00-06:00");
+        for (text, says) in [
+            ("every_hour(exited) <= 3%", "takes waiting.p_wait"),
+            ("every_hour(waiting.p_wait <= 3%", "expected `)`"),
+            ("every_hour(waiting.p_wait) <= 300%", "not a possible share"),
+        ] {
+            let e = parse_all(&[text.to_string()]).expect_err(text);
+            assert!(e.contains(says) && e.contains(text), "{text}: {e}");
         }
     }
 
