@@ -750,9 +750,10 @@ fn p_wait_by_hour(dir: &Path, name: &str, counts: &[u32]) -> Vec<f64> {
 /// sinusoidal arrivals and staff only, the plan for
 /// `every_hour(waiting.p_wait) <= 20%` keeps the probability of waiting
 /// in **every** hour between 10 points below the bound and its tolerance
-/// above (one person moves an hour's probability by about 4 points at
-/// these loads, so the least staffing sits up to a step below; 10 points
-/// leaves two steps and the sampling error). Two staffings show the band
+/// above (the rounds aim a tolerance, 3 points, inside the bound, and one
+/// person moves an hour's probability by 2 to 5 points at these loads, so
+/// hours land 3 to 8 points below it; 10 leaves 2 for sampling). Two
+/// staffings show the band
 /// says something:
 /// - stationary Erlang-A staffing hour by hour, computed here from the
 ///   birth–death chain, as a contact-centre calculator sizes each

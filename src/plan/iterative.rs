@@ -38,8 +38,11 @@
 //!   in the paper, one multi-server queue); with more, the search starts
 //!   from `seed` instead. Either way the search after it decides: this is
 //!   only the start.
-//! - At most `ROUNDS` rounds on the search's own seeds (stream 0, the
-//!   first stage's replications); a staffing met twice ends the rounds.
+//! - Rounds run on the first stage's replications of the search's seeds,
+//!   until no block moves by more than one person (a finite sample keeps
+//!   a block trembling by one), or `ROUNDS` rounds. The search then grows
+//!   the result if some target still fails on those seeds (another
+//!   target than the hourly one, or an hour left short).
 
 use super::Block;
 use crate::model::{Observer, simulate};
@@ -153,7 +156,15 @@ impl Observer for Seen {
 /// sizing such shifts from hourly needs is a shift-scheduling integer
 /// program, not built. The descent plans them instead.
 pub fn applies(scenario: &Scenario, on: &[Vec<bool>]) -> bool {
+    // The one team must cover every topic: questions nobody can take would
+    // sit in the staff's queue and count in N.
+    let covers_all = scenario
+        .staff
+        .teams
+        .first()
+        .is_some_and(|t| t.topics.len() == scenario.demand.topics.len());
     scenario.staff.teams.len() == 1
+        && covers_all
         && (0..WEEK_HOURS).all(|w| on.iter().filter(|hours| hours[w]).count() <= 1)
 }
 

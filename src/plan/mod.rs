@@ -202,6 +202,9 @@ pub struct Answer {
     /// none).
     pub neighbours: Vec<(usize, Plan, Decision)>,
     pub certified: bool,
+    /// Only estimated, never checked: it costs no less than a certified
+    /// answer of an earlier delay.
+    pub estimated: bool,
 }
 
 /// Everything a plan run found.
@@ -222,9 +225,14 @@ pub struct Outcome {
 }
 
 impl Outcome {
-    /// The cheapest answer (the earliest delay of the grid among equals).
+    /// The cheapest answer that meets the targets on its seeds (the
+    /// earliest delay of the grid among equals); one that does not only if
+    /// none does.
     pub fn recommended(&self) -> Option<&Answer> {
-        self.answers.iter().min_by(|a, b| a.cost.total_cmp(&b.cost))
+        self.answers.iter().min_by(|a, b| {
+            let meets = |x: &Answer| x.estimated || x.decision.feasible;
+            meets(b).cmp(&meets(a)).then(a.cost.total_cmp(&b.cost))
+        })
     }
 
     pub fn observed(&self, stream: u32, plan: &Plan) -> &[Observation] {
@@ -559,15 +567,21 @@ impl Planner<'_> {
         Ok(Plan { delay, counts })
     }
 
-    /// The search on `stream` from `plan`: the iterative staffing when a
-    /// target asks for a time-stable wait and it applies, else the descent.
-    /// (A descent after the iterative staffing was tried: with every hour
+    /// The search on `stream` from `plan`: the iterative staffing (then
+    /// grown if some target still fails) when a target asks for a
+    /// time-stable wait and it applies, else the descent. (A descent after the iterative staffing was tried: with every hour
     /// near its bound, each block's one-fewer check is decided by noise in
     /// some other hour, and the trimmed plans were no more stable and cost
     /// four times the runs.)
     fn search(&mut self, stream: u32, plan: Plan) -> Result<Plan, PlanError> {
         match self.hourly_wait_bound() {
-            Some(alpha) => self.iterate(stream, plan.delay, alpha, plan.counts),
+            // The iterative staffing sizes the hours; growing makes sure the
+            // result meets every target (another target, or an hour the
+            // rounds left short), and says so when no staffing can.
+            Some(alpha) => {
+                let plan = self.iterate(stream, plan.delay, alpha, plan.counts)?;
+                self.grow(stream, plan)
+            }
             None => self.descend(stream, plan),
         }
     }
@@ -597,6 +611,7 @@ impl Planner<'_> {
                 },
                 neighbours: Vec::new(),
                 certified: false,
+                estimated: true,
             });
         }
         let mut round = 1;
@@ -638,6 +653,7 @@ impl Planner<'_> {
                     decision,
                     neighbours,
                     certified,
+                    estimated: false,
                 });
             }
             // The fresh seeds disagree: search again on them, and certify
@@ -649,16 +665,56 @@ impl Planner<'_> {
 
     /// The least plan below `plan` (or above it, if it fails) whose every
     /// one-fewer neighbour fails, on seed stream `stream`.
-    fn descend(&mut self, stream: u32, mut plan: Plan) -> Result<Plan, PlanError> {
+    fn descend(&mut self, stream: u32, plan: Plan) -> Result<Plan, PlanError> {
+        let plan = self.grow(stream, plan)?;
+        self.lower(stream, plan)
+    }
+
+    /// `plan` grown until feasible on `stream`: every block by a quarter,
+    /// or, when an hour's own target fails (`every_hour`), the cheapest
+    /// block working that hour by a quarter, the other hours staying as
+    /// they are. An error when growing stops helping (`out_of_reach`).
+    fn grow(&mut self, stream: u32, mut plan: Plan) -> Result<Plan, PlanError> {
         self.step("finding a feasible plan");
-        // (people, the failing target, its mean margin) at each growth step.
+        let on = iterative::hours_on(self.base, &self.blocks);
+        // (people grown, the failing target, its mean margin) at each step.
         let mut tried: Vec<(u32, usize, f64)> = Vec::new();
         loop {
             let d = self.decide(stream, &plan)?;
             if d.feasible {
-                break;
+                return Ok(plan);
             }
-            let people: u32 = plan.counts.iter().fold(0, |a, &n| a.saturating_add(n));
+            // The block an hour's target grows: the cheapest working it.
+            let hour_block = match d.failed().map(|i| (i, &self.targets[i].measure)) {
+                Some((i, targets::Measure::WaitedInHour(h))) => {
+                    let hour = usize::from(*h);
+                    let working = |b: usize| (0..7).any(|day| on[b][day * 24 + hour]);
+                    let cheapest = (0..self.blocks.len())
+                        .filter(|&b| working(b) && plan.counts[b] < MAX_BLOCK)
+                        .min_by(|&a, &b| {
+                            self.blocks[a]
+                                .unit_cost
+                                .total_cmp(&self.blocks[b].unit_cost)
+                        });
+                    match cheapest {
+                        Some(b) => Some(b),
+                        None => {
+                            return Err(PlanError::Input(format!(
+                                "no plan meets `{}` at intervention delay {}: no planned block works \
+                                 {h:02}:00-{:02}:00 (or every one that does has {MAX_BLOCK} people)",
+                                self.targets[i].text,
+                                plan.delay,
+                                h + 1
+                            )));
+                        }
+                    }
+                }
+                _ => None,
+            };
+            let people: u32 = match hour_block {
+                Some(b) => plan.counts[b],
+                None => plan.counts.iter().fold(0, |a, &n| a.saturating_add(n)),
+            };
             if let Some(i) = d.failed() {
                 let obs = &self.observations[&(stream, plan.clone())];
                 let mean =
@@ -668,42 +724,18 @@ impl Planner<'_> {
             if let Some(why) = self.out_of_reach(&tried, &plan, &d) {
                 return Err(PlanError::Input(why));
             }
-            // An hour that fails its own target gets one more person, in
-            // the cheapest block working it: the other hours, which the
-            // iterative staffing has sized, stay as they are.
-            if let Some(i) = d.failed()
-                && let targets::Measure::WaitedInHour(h) = self.targets[i].measure
-            {
-                let on = iterative::hours_on(self.base, &self.blocks);
-                let hour = usize::from(h);
-                // The hour in the first week a block works it, on any day.
-                let working = |b: usize| (0..7).any(|day| on[b][day * 24 + hour]);
-                let cheapest = (0..self.blocks.len())
-                    .filter(|&b| working(b) && plan.counts[b] < MAX_BLOCK)
-                    .min_by(|&a, &b| {
-                        self.blocks[a]
-                            .unit_cost
-                            .total_cmp(&self.blocks[b].unit_cost)
-                    });
-                match cheapest {
-                    Some(b) => plan.counts[b] += 1,
-                    None => {
-                        return Err(PlanError::Input(format!(
-                            "no plan meets `{}` at intervention delay {}: no planned block works {:02}:00-{:02}:00 \
-                             (or every one that does has {MAX_BLOCK} people)",
-                            self.targets[i].text,
-                            plan.delay,
-                            h,
-                            h + 1
-                        )));
-                    }
-                }
-                continue;
-            }
-            for n in &mut plan.counts {
-                *n = n.saturating_add((*n / 4).max(1)).min(MAX_BLOCK);
+            let grown = |n: u32| n.saturating_add((n / 4).max(1)).min(MAX_BLOCK);
+            match hour_block {
+                Some(b) => plan.counts[b] = grown(plan.counts[b]),
+                None => plan.counts.iter_mut().for_each(|n| *n = grown(*n)),
             }
         }
+    }
+
+    /// Each block bisected down, dearest first, to the least count that
+    /// keeps `plan` feasible on `stream` with the others fixed, until a
+    /// pass changes nothing.
+    fn lower(&mut self, stream: u32, mut plan: Plan) -> Result<Plan, PlanError> {
         self.step("lowering block by block");
         // Dearest blocks first: they save the most; among equals, in time
         // order through the week (a block's staffing carries into the
@@ -948,7 +980,7 @@ impl Planner<'_> {
                 // A later plan without a value fails the target; the first
                 // plan looked at (the scenario's own counts, or the start)
                 // without one means the measure cannot be had here.
-                _ if self.runs > 0 => {
+                _ if !self.observations.is_empty() => {
                     unmeasured = true;
                     values.push(f64::NAN);
                 }

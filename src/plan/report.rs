@@ -146,10 +146,14 @@ fn why_uncertified(scenario: &Scenario, outcome: &Outcome, a: &Answer) -> String
                 .into(),
         );
     }
-    if a.neighbours.is_empty() && a.decision.targets.iter().all(Option::is_none) {
+    if a.estimated {
         reasons.push(
             "it costs no less than a certified plan of an earlier delay, so it was only estimated"
                 .into(),
+        );
+    } else if a.decision.overloaded {
+        reasons.push(
+            "a run stopped early (an overloaded forum) or had no value for a target on the certifying seeds".into(),
         );
     } else if !a.decision.feasible {
         reasons.push("the search did not settle: it fails a target on the certifying seeds".into());

@@ -219,7 +219,11 @@ impl Measure {
             Measure::PickedUpWithin(t) => within(&s.waiting.within, t),
             Measure::ResolvedWithin(t) => within(&s.resolution.within, t),
             Measure::Field(f) => (f.read)(s),
-            Measure::WaitedInHour(h) => s.waiting.p_wait_by_hour.get(*h as usize).copied()?,
+            // An hour nobody asked in has nobody waiting: the bound holds
+            // there (if the run settled any wait at all).
+            Measure::WaitedInHour(h) => (s.waiting.settled > 0)
+                .then(|| s.waiting.p_wait_by_hour.get(*h as usize).copied().flatten())
+                .map(|p| p.unwrap_or(0.0)),
         }
     }
 }
@@ -368,6 +372,11 @@ fn parse_expanding(text: &str) -> Result<Vec<Target>, String> {
         at(e.split_once(": ")
             .map_or(e.clone(), |(_, why)| why.to_string()))
     })?;
+    if whole.direction != Direction::AtMost {
+        return Err(at(format!(
+            "every_hour({inner}) takes an upper bound, <= (a floor on waiting is not a service target)"
+        )));
+    }
     Ok((0..24u8)
         .map(|h| Target {
             text: format!("{text} [{h:02}h]"),
@@ -678,6 +687,7 @@ mod tests {
             ("every_hour(exited) <= 3%", "takes waiting.p_wait"),
             ("every_hour(waiting.p_wait <= 3%", "expected `)`"),
             ("every_hour(waiting.p_wait) <= 300%", "not a possible share"),
+            ("every_hour(waiting.p_wait) >= 10%", "takes an upper bound"),
         ] {
             let e = parse_all(&[text.to_string()]).expect_err(text);
             assert!(e.contains(says) && e.contains(text), "{text}: {e}");
