@@ -1099,13 +1099,21 @@ fn plan(args: PlanArgs) -> Result<(), AppError> {
         }
         None => (None, plan::journal::Kept::new()),
     };
-    let mut record = |stream: u32, p: &plan::Plan, r: usize, o: &plan::Observation| {
+    let mut record = |stream: u32, p: &plan::Plan, first: usize, batch: &[plan::Observation]| {
         let Some((j, path, line)) = journal.as_mut() else {
             return Ok(());
         };
-        *line += 1;
-        j.append(*line, &plan::journal::row(stream, p, r, o))
-            .map_err(|e| format!("{}: {e}", path.display()))
+        let rows = batch
+            .iter()
+            .enumerate()
+            .map(|(i, o)| plan::journal::row(stream, p, first + i, o))
+            .chain([plan::journal::batch_end(stream, p, first + batch.len())]);
+        for row in rows {
+            *line += 1;
+            j.append(*line, &row)
+                .map_err(|e| format!("{}: {e}", path.display()))?;
+        }
+        Ok(())
     };
     let bar = if args.quiet || !std::io::stderr().is_terminal() {
         ProgressBar::hidden()
@@ -1203,21 +1211,31 @@ fn open_plan_journal(
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
         Err(e) => return Err(io_error(&path)(e)),
     };
+    // One row per entry (an unreadable one ends what is read there).
     let rows: Vec<&str> = entries
         .iter()
-        .filter_map(|e| {
+        .map(|e| {
             let start = e.offset as usize;
-            std::str::from_utf8(text.get(start..start + e.len as usize)?).ok()
+            text.get(start..start + e.len as usize)
+                .and_then(|b| std::str::from_utf8(b).ok())
+                .unwrap_or("")
         })
         .collect();
-    let kept = journal::read(&rows, fingerprint, targets).map_err(|why| {
+    let (kept, used) = journal::read(&rows, fingerprint, targets).map_err(|why| {
         AppError::Usage(format!(
             "{}: {why}; choose another --out, or remove the file to start this plan afresh",
             path.display()
         ))
     })?;
+    // Appends after the last whole batch: a part batch's rows are run
+    // again, and written again.
+    let valid = match used {
+        0 => valid,
+        n if n < entries.len() => entries[n - 1].line_end(),
+        _ => valid,
+    };
     let mut j = sweep::journal::Journal::open(&path, valid).map_err(io_error(&path))?;
-    if rows.is_empty() {
+    if used == 0 {
         j.append(0, &journal::header(fingerprint))
             .map_err(io_error(&path))?;
     }
@@ -1225,6 +1243,6 @@ fn open_plan_journal(
         let n: usize = kept.values().map(|v| v.len()).sum();
         eprintln!("resuming: {n} replications kept in {}", path.display());
     }
-    let lines = rows.len() as u64;
+    let lines = used as u64;
     Ok(((j, path, lines), kept))
 }

@@ -568,8 +568,19 @@ fn an_interrupted_plan_resumes_to_the_same_bytes() {
     let full = std::fs::read(&journal).unwrap();
     let lines = full.iter().filter(|b| **b == b'\n').count();
     assert!(lines > 20, "{lines} journal lines");
-    // Cut in the middle of a line, as a kill would.
-    std::fs::write(&journal, &full[..full.len() / 2]).unwrap();
+    // Cut in the middle of a batch's end line, as a kill would: the
+    // batch's observations are whole but the batch is not, and a part
+    // batch kept would shift every later batch (and the runs counted).
+    let text = String::from_utf8_lossy(&full);
+    let end = text[..text.len() / 2]
+        .rfind(";end;")
+        .expect("a batch end in the first half");
+    let line_start = text[..end].rfind('\n').unwrap() + 1;
+    assert!(
+        !text[..line_start].ends_with(";end;0\n"),
+        "the cut batch has observations"
+    );
+    std::fs::write(&journal, &full[..end]).unwrap();
     std::fs::remove_file(dir.join("plan.json")).unwrap();
     let out = ok(&ordered);
     assert!(

@@ -3,6 +3,11 @@
 //! `DIR/plan.journal`, in the checksummed line format of the sweep journal
 //! (`sweep::journal`: a torn last line is cut off). The first line holds a
 //! fingerprint of the request; a journal of another request is refused.
+//! A plan's replications run in batches, and each batch ends with a line
+//! of its own: only whole batches are read back, so a resumed plan asks
+//! for the same batches an uninterrupted one did (a part batch kept would
+//! shift every later batch off the uninterrupted plan's, and the count of
+//! runs with them).
 //!
 //! Runs are a pure function of their seeds, so observations read back are
 //! the ones the runs would give again, and a resumed plan writes the same
@@ -44,12 +49,29 @@ pub fn row(stream: u32, plan: &Plan, replication: usize, o: &Observation) -> Str
     )
 }
 
-/// Reads the rows of a journal (its header first): the kept observations,
-/// or why the journal is not this request's. Rows past a gap in a plan's
-/// replications are dropped (they cannot be placed).
-pub fn read(rows: &[&str], fingerprint: u64, targets: usize) -> Result<Kept, String> {
+/// The row that closes a batch: `plan` has `whole` observations on
+/// `stream`, all written.
+pub fn batch_end(stream: u32, plan: &Plan, whole: usize) -> String {
+    format!(
+        "{stream};{};{};end;{whole}",
+        plan.delay.as_millis(),
+        plan.counts
+            .iter()
+            .map(|n| n.to_string())
+            .collect::<Vec<_>>()
+            .join(" "),
+    )
+}
+
+/// Reads the rows of a journal (its header first): the kept observations
+/// and how many rows hold them (the header and whole batches: batches are
+/// written one after another, so what follows is a part batch to cut
+/// off), or why the journal is not this request's. Rows past a gap in a
+/// plan's replications are dropped (they cannot be placed), and so are
+/// those of a batch whose end was not written.
+pub fn read(rows: &[&str], fingerprint: u64, targets: usize) -> Result<(Kept, usize), String> {
     let Some((first, rest)) = rows.split_first() else {
-        return Ok(Kept::new());
+        return Ok((Kept::new(), 0));
     };
     if *first != header(fingerprint) {
         return Err(
@@ -57,20 +79,61 @@ pub fn read(rows: &[&str], fingerprint: u64, targets: usize) -> Result<Kept, Str
         );
     }
     let mut kept = Kept::new();
-    for row in rest {
-        let Some((stream, plan, replication, o)) = parse(row, targets) else {
-            break;
-        };
-        let entry = kept.entry((stream, plan)).or_default();
-        if entry.len() == replication {
-            entry.push(o);
+    let mut whole: HashMap<(u32, Plan), usize> = HashMap::new();
+    let mut used = 1;
+    for (i, row) in rest.iter().enumerate() {
+        match parse(row, targets) {
+            Some(Row::Observation(stream, plan, replication, o)) => {
+                let entry = kept.entry((stream, plan)).or_default();
+                if entry.len() == replication {
+                    entry.push(o);
+                }
+            }
+            Some(Row::BatchEnd(stream, plan, n)) => {
+                let key = (stream, plan);
+                if kept.get(&key).is_some_and(|v| v.len() == n) {
+                    whole.insert(key, n);
+                    used = i + 2;
+                }
+            }
+            None => break,
         }
     }
-    Ok(kept)
+    kept.retain(|key, v| match whole.get(key) {
+        Some(&n) => {
+            v.truncate(n);
+            true
+        }
+        None => false,
+    });
+    Ok((kept, used))
 }
 
-fn parse(row: &str, targets: usize) -> Option<(u32, Plan, usize, Observation)> {
+enum Row {
+    Observation(u32, Plan, usize, Observation),
+    BatchEnd(u32, Plan, usize),
+}
+
+fn parse_plan(delay: &str, counts: &str) -> Option<Plan> {
+    Some(Plan {
+        delay: SimDuration(delay.parse().ok()?),
+        counts: counts
+            .split(' ')
+            .filter(|s| !s.is_empty())
+            .map(|s| s.parse().ok())
+            .collect::<Option<_>>()?,
+    })
+}
+
+fn parse(row: &str, targets: usize) -> Option<Row> {
     let parts: Vec<&str> = row.split(';').collect();
+    if let [stream, delay, counts, "end", whole] = parts.as_slice() {
+        return Some(Row::BatchEnd(
+            stream.parse().ok()?,
+            parse_plan(delay, counts)?,
+            whole.parse().ok()?,
+        ));
+    }
     let [
         stream,
         delay,
@@ -101,17 +164,9 @@ fn parse(row: &str, targets: usize) -> Option<(u32, Plan, usize, Observation)> {
             s => s.parse().ok().map(Some),
         })
         .collect::<Option<_>>()?;
-    let plan = Plan {
-        delay: SimDuration(delay.parse().ok()?),
-        counts: counts
-            .split(' ')
-            .filter(|s| !s.is_empty())
-            .map(|s| s.parse().ok())
-            .collect::<Option<_>>()?,
-    };
-    Some((
+    Some(Row::Observation(
         stream.parse().ok()?,
-        plan,
+        parse_plan(delay, counts)?,
         replication.parse().ok()?,
         Observation {
             stopped: *stopped == "1",
@@ -127,7 +182,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn an_observation_round_trips_and_a_gap_drops_the_rest() {
+    fn an_observation_round_trips_and_a_gap_or_a_part_batch_is_dropped() {
         let plan = Plan {
             delay: SimDuration(3_600_000),
             counts: vec![3, 0, 12],
@@ -142,12 +197,23 @@ mod tests {
             header(7),
             row(2, &plan, 0, &o(0.5)),
             row(2, &plan, 1, &o(f64::NAN)),
+            batch_end(2, &plan, 2),
             row(2, &plan, 3, &o(0.25)),
+            batch_end(2, &plan, 4),
+            row(1, &plan, 0, &o(0.5)),
+            batch_end(1, &plan, 1),
+            row(1, &plan, 1, &o(0.5)),
         ];
         let refs: Vec<&str> = rows.iter().map(|s| s.as_str()).collect();
-        let kept = read(&refs, 7, 2).unwrap();
+        let (kept, used) = read(&refs, 7, 2).unwrap();
+        assert_eq!(used, refs.len() - 1, "the part batch is cut off");
         let back = &kept[&(2, plan.clone())];
         assert_eq!(back.len(), 2, "the row after the gap is dropped");
+        assert_eq!(
+            kept[&(1, plan.clone())].len(),
+            1,
+            "the batch without its end is dropped"
+        );
         assert_eq!(back[0].targets, [0.5, 0.1 + 0.2]);
         assert_eq!(
             back[0].frontier,

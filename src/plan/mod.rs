@@ -259,9 +259,10 @@ pub struct Progress<'a> {
 #[derive(Default)]
 pub struct Resume<'a> {
     pub kept: journal::Kept,
-    /// Called for each new observation: (stream, plan, replication, it).
+    /// Called for each new batch of observations: (stream, plan, the
+    /// first one's replication, the batch).
     #[allow(clippy::type_complexity)]
-    pub record: Option<&'a mut dyn FnMut(u32, &Plan, usize, &Observation) -> Result<(), String>>,
+    pub record: Option<&'a mut dyn FnMut(u32, &Plan, usize, &[Observation]) -> Result<(), String>>,
 }
 
 /// The blocks of the planned teams, in team then pattern order.
@@ -355,6 +356,7 @@ pub fn run<'a>(
     let mut planner = Planner {
         base,
         targets,
+        on: iterative::hours_on(base, &blocks),
         blocks,
         options,
         check: Check::new(options.first_stage, beta),
@@ -430,6 +432,9 @@ struct Planner<'a> {
     base: &'a Scenario,
     targets: &'a [Target],
     blocks: Vec<Block>,
+    /// Each block's hours on duty through the week, hour by hour
+    /// (`iterative::hours_on`): fixed by the blocks, so computed once.
+    on: Vec<Vec<bool>>,
     options: &'a Options,
     check: Check,
     search_check: Check,
@@ -461,10 +466,10 @@ impl Planner<'_> {
             Start::Scenario => Ok(own),
             // The iterative staffing starts generous, as its authors do.
             Start::Analytic if self.hourly_wait_bound().is_some() => {
-                let on = iterative::hours_on(self.base, &self.blocks);
+                let on = &self.on;
                 let unit_cost: Vec<f64> = self.blocks.iter().map(|b| b.unit_cost).collect();
                 Ok(iterative::cover(
-                    &on,
+                    on,
                     &unit_cost,
                     &iterative::generous(self.base),
                 ))
@@ -497,8 +502,7 @@ impl Planner<'_> {
     /// tightest `every_hour(waiting.p_wait) <= α` less its tolerance, when
     /// the iterative staffing applies to the scenario.
     fn hourly_wait_bound(&self) -> Option<f64> {
-        let on = iterative::hours_on(self.base, &self.blocks);
-        if !iterative::applies(self.base, &on) {
+        if !iterative::applies(self.base, &self.on) {
             return None;
         }
         self.targets
@@ -534,7 +538,7 @@ impl Planner<'_> {
         alpha: f64,
         mut counts: Vec<u32>,
     ) -> Result<Plan, PlanError> {
-        let on = iterative::hours_on(self.base, &self.blocks);
+        let on = self.on.clone();
         let unit_cost: Vec<f64> = self.blocks.iter().map(|b| b.unit_cost).collect();
         let equal_days = iterative::seven_equal_days(self.base, &on);
         let master = stream_master(self.options.seed, stream);
@@ -676,7 +680,7 @@ impl Planner<'_> {
     /// they are. An error when growing stops helping (`out_of_reach`).
     fn grow(&mut self, stream: u32, mut plan: Plan) -> Result<Plan, PlanError> {
         self.step("finding a feasible plan");
-        let on = iterative::hours_on(self.base, &self.blocks);
+        let on = self.on.clone();
         // (people grown, the failing target, its mean margin) at each step.
         let mut tried: Vec<(u32, usize, f64)> = Vec::new();
         loop {
@@ -740,7 +744,8 @@ impl Planner<'_> {
         // Dearest blocks first: they save the most; among equals, in time
         // order through the week (a block's staffing carries into the
         // hours after it, as in the iterative algorithm).
-        let starts: Vec<usize> = iterative::hours_on(self.base, &self.blocks)
+        let starts: Vec<usize> = self
+            .on
             .iter()
             .map(|on| iterative::first_start(on))
             .collect();
@@ -945,13 +950,13 @@ impl Planner<'_> {
             simulate(&scenario, seed, &mut NoObserver)
         })
         .map_err(PlanError::Failed)?;
-        let mut new = Vec::with_capacity(summaries.len());
-        for (i, s) in summaries.iter().enumerate() {
-            let o = self.observation(s, plan, have + i)?;
-            if let Some(record) = self.resume.record.as_mut() {
-                record(stream, plan, have + i, &o).map_err(PlanError::Failed)?;
-            }
-            new.push(o);
+        let new = summaries
+            .iter()
+            .enumerate()
+            .map(|(i, s)| self.observation(s, plan, have + i))
+            .collect::<Result<Vec<_>, _>>()?;
+        if let Some(record) = self.resume.record.as_mut() {
+            record(stream, plan, have, &new).map_err(PlanError::Failed)?;
         }
         self.runs += summaries.len() as u64;
         self.report_runs();

@@ -43,6 +43,14 @@ pub struct Entry {
     pub line: u64,
 }
 
+impl Entry {
+    /// Where its line ends: after the row, the checksum (`,` and 16 hex
+    /// digits) and the newline.
+    pub fn line_end(&self) -> u64 {
+        self.offset + u64::from(self.len) + 18
+    }
+}
+
 /// Reads a journal: the runs it holds and the length of its valid prefix.
 /// Stops at the first invalid line: what follows a torn write cannot be
 /// trusted.
